@@ -255,7 +255,7 @@ internal sealed partial class HttpServerCallContext : ServerCallContext, IDispos
             StartResponse();
         }
 
-        var compressor = _responseCompressor is not null && ((options ?? WriteOptions)?.Flags & WriteFlags.NoCompress) == 0 ? _responseCompressor : null;
+        var compressor = _responseCompressor is not null && (((options ?? WriteOptions)?.Flags ?? WriteFlags.None) & WriteFlags.NoCompress) == 0 ? _responseCompressor : null;
         MessageFraming.WriteMessage(_http.Response.BodyWriter, message, compressor, _settings.MaxSendMessageSize);
     }
 
@@ -320,9 +320,10 @@ internal sealed partial class HttpServerCallContext : ServerCallContext, IDispos
     {
         var response = _http.Response;
         IHeaderDictionary target;
-        if (!response.HasStarted)
+        if (!response.HasStarted && !_responseStarted)
         {
-            // Trailers-Only: one HEADERS frame carrying the status (reference §1.3).
+            // Trailers-Only: one HEADERS frame carrying the status (reference §1.3). Kestrel's
+            // HasStarted stays false after an unflushed body write, so our own flag decides.
             response.ContentType = GrpcProtocol.ContentType;
             target = response.Headers;
         }
