@@ -1,76 +1,84 @@
 namespace HvFleet.Hypervisors.HyperV;
 
 /// <summary>
-/// The export directory on the local host: refuses a non-empty one unless overwriting, and on
-/// failure removes what the export added (Hyper-V may leave a partial export behind).
-/// On a remote host nothing can be checked or cleaned from here.
+/// Where an export goes on the local host. Hyper-V writes into a staging folder beside the target,
+/// which replaces the target only when the export succeeded (overwrite) and is removed on failure or
+/// cancel, so a failed export leaves nothing behind and a refused one touches nothing. For a remote
+/// host nothing can be checked or moved from here, and Hyper-V writes to the target directly.
 /// </summary>
 internal sealed class ExportTarget
 {
-    private readonly string _directory;
-    private readonly bool _local;
-    private readonly bool _existed;
-    private readonly HashSet<string> _entriesBefore;
+    private readonly string _target;
+    private readonly bool _staged;
 
-    private ExportTarget(string directory, bool local, bool existed, HashSet<string> entriesBefore)
+    private ExportTarget(string target, string workingDirectory, bool staged)
     {
-        _directory = directory;
-        _local = local;
-        _existed = existed;
-        _entriesBefore = entriesBefore;
+        _target = target;
+        WorkingDirectory = workingDirectory;
+        _staged = staged;
     }
+
+    /// <summary>The directory Hyper-V is asked to export into.</summary>
+    public string WorkingDirectory { get; }
 
     public static ExportTarget Prepare(string directory, bool overwrite, bool local)
     {
+        var target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
         if (!local)
         {
-            return new ExportTarget(directory, local: false, existed: true, []);
+            return new ExportTarget(target, target, staged: false);
         }
 
-        var existed = Directory.Exists(directory);
-        var entries = existed ? Directory.EnumerateFileSystemEntries(directory).ToHashSet(StringComparer.Ordinal) : [];
-        if (entries.Count > 0 && !overwrite)
+        if (File.Exists(target))
+        {
+            throw new HypervisorException(HypervisorErrorKind.AlreadyExists, HyperVCodes.MsvmInvalidParameter, HyperVCodeFamily.Agent, $"Export target '{target}' is a file.");
+        }
+
+        if (!overwrite && Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
         {
             throw new HypervisorException(
                 HypervisorErrorKind.AlreadyExists,
                 HyperVCodes.MsvmInvalidParameter,
                 HyperVCodeFamily.Agent,
-                $"Export directory '{directory}' is not empty; allow overwrite to export into it.");
+                $"Export directory '{target}' is not empty; allow overwrite to replace it.");
         }
 
-        return new ExportTarget(directory, local: true, existed, entries);
+        var parent = Path.GetDirectoryName(target)
+            ?? throw HypervisorException.InvalidParameter($"Export directory '{target}' has no parent directory.", HyperVCodeFamily.Msvm);
+        var staging = Path.Combine(parent, $".{Path.GetFileName(target)}.hvfleet-{Guid.NewGuid():N}");
+        return new ExportTarget(target, staging, staged: true);
     }
 
-    public void Commit()
+    /// <summary>Puts the export in place; returns its size in bytes and its number of files (0 when remote).</summary>
+    public (long Bytes, int Files) Commit()
     {
+        if (!_staged)
+        {
+            return (0, 0);
+        }
+
+        // Hyper-V creates the export directory itself; an export of nothing still yields the target.
+        Directory.CreateDirectory(WorkingDirectory);
+        var files = Directory.EnumerateFiles(WorkingDirectory, "*", SearchOption.AllDirectories).Select(f => new FileInfo(f).Length).ToList();
+        if (Directory.Exists(_target))
+        {
+            Directory.Delete(_target, recursive: true);
+        }
+
+        Directory.Move(WorkingDirectory, _target);
+        return (files.Sum(), files.Count);
     }
 
     public void Rollback()
     {
-        if (!_local || !Directory.Exists(_directory))
+        if (!_staged || !Directory.Exists(WorkingDirectory))
         {
             return;
         }
 
         try
         {
-            if (!_existed)
-            {
-                Directory.Delete(_directory, recursive: true);
-                return;
-            }
-
-            foreach (var entry in Directory.EnumerateFileSystemEntries(_directory).Where(e => !_entriesBefore.Contains(e)).ToList())
-            {
-                if (Directory.Exists(entry))
-                {
-                    Directory.Delete(entry, recursive: true);
-                }
-                else
-                {
-                    File.Delete(entry);
-                }
-            }
+            Directory.Delete(WorkingDirectory, recursive: true);
         }
         catch (IOException)
         {

@@ -9,9 +9,10 @@ internal sealed partial class HyperVHypervisor
         cancellationToken.ThrowIfCancellationRequested();
         if (string.IsNullOrWhiteSpace(request.ExportDirectory) || !System.IO.Path.IsPathFullyQualified(request.ExportDirectory))
         {
-            throw HypervisorException.InvalidParameter($"Export directory '{request.ExportDirectory}' must be an absolute path.");
+            throw HypervisorException.InvalidParameter($"Export directory '{request.ExportDirectory}' must be an absolute path.", HyperVCodeFamily.Msvm);
         }
 
+        // Everything is resolved and checked before anything is written.
         var collection = FindCollection(HyperVNames.SnapshotCollection, request.SnapshotId);
         var vmSnapshot = collection is null ? FindVmSnapshot(request.SnapshotId) : null;
         if (collection is null && vmSnapshot is null)
@@ -19,18 +20,23 @@ internal sealed partial class HyperVHypervisor
             throw HypervisorException.NotFound($"Snapshot '{request.SnapshotId}' not found.");
         }
 
+        var progress = new ProgressObserver(observer);
         var target = ExportTarget.Prepare(request.ExportDirectory, request.Overwrite, IsLocalHost);
         try
         {
-            var result = collection is not null
-                ? await ExportCollectionAsync(collection, request, observer, cancellationToken)
-                : await ExportVmSnapshotAsync(vmSnapshot!, request, observer, cancellationToken);
-            target.Commit();
-            return result;
+            var warnings = collection is not null
+                ? await ExportCollectionAsync(collection, request.Options, target.WorkingDirectory, progress, cancellationToken)
+                : await ExportVmSnapshotAsync(vmSnapshot!, request.Options, ResolveVmDifferentialBase(vmSnapshot!, request.Options), target.WorkingDirectory, progress, cancellationToken);
+            var (bytes, files) = target.Commit();
+            progress.Complete(bytes);
+            var snapshotId = collection is not null
+                ? WmiValues.ToText(collection["CollectionID"]) ?? request.SnapshotId
+                : SnapshotIdOf(WmiValues.ToText(vmSnapshot!["InstanceID"]) ?? request.SnapshotId);
+            return new OperationResult([snapshotId], ExportPath: request.ExportDirectory, Bytes: bytes, Files: files, Warnings: warnings);
         }
         catch
         {
-            // Nothing is left behind on failure or cancel: remove what this export created.
+            // Nothing is left behind on failure or cancel (Hyper-V may leave a partial export).
             target.Rollback();
             throw;
         }
@@ -39,92 +45,88 @@ internal sealed partial class HyperVHypervisor
     private bool IsLocalHost => string.IsNullOrEmpty(_options.ComputerName) || _options.ComputerName == "."
         || string.Equals(_options.ComputerName, Environment.MachineName, StringComparison.OrdinalIgnoreCase);
 
-    private async Task<OperationResult> ExportCollectionAsync(IWmiObject snapshotCollection, ExportRequest request, IOperationObserver observer, CancellationToken cancellationToken)
+    /// <summary>
+    /// A group checkpoint's export. Msvm_CollectionSnapshotExportSettingData has only CopyVmStorage,
+    /// BackupIntent (1/2) and DifferentialBackupBase (reference §2.1, §8.3); when the request needs
+    /// what it lacks (no per-VM folder, runtime state, live-state capture), each member checkpoint is
+    /// exported with VSMS.ExportSystemDefinition instead, whose settings class has them.
+    /// </summary>
+    private async Task<List<string>> ExportCollectionAsync(IWmiObject snapshotCollection, ExportOptions options, string directory, ProgressObserver progress, CancellationToken cancellationToken)
     {
-        var options = request.Options;
+        var snapshotId = WmiValues.ToText(snapshotCollection["CollectionID"]) ?? string.Empty;
+        var path = RequirePath(snapshotCollection);
+        var baseCollection = ResolveCollectionDifferentialBase(snapshotCollection, options);
         var warnings = new List<string>();
 
-        // Msvm_CollectionSnapshotExportSettingData has only CopyVmStorage, BackupIntent (1/2) and
-        // DifferentialBackupBase (reference §2.1, §8.3): the rest cannot be asked of a group export.
-        if (!options.CreateVmExportSubdirectory)
+        var needsPerVm = !options.CreateVmExportSubdirectory || options.CopyVmRuntimeInformation || options.CaptureLiveState != CaptureLiveState.Default;
+        if (needsPerVm)
         {
-            warnings.Add("A group export has no CreateVmExportSubdirectory setting (reference §8.3); Hyper-V chooses the layout.");
-        }
+            warnings.Add("The group settings class has no CreateVmExportSubdirectory, CopyVmRuntimeInformation or CaptureLiveState (reference §8.3); the group checkpoint was exported VM by VM.");
+            var members = Connection.GetRelated(path, HyperVNames.CollectedSnapshots, HyperVNames.VirtualSystemSettingData, "Collection", "Member");
+            var baseMembers = baseCollection is null
+                ? []
+                : Connection.GetRelated(RequirePath(baseCollection), HyperVNames.CollectedSnapshots, HyperVNames.VirtualSystemSettingData, "Collection", "Member");
+            for (var i = 0; i < members.Count; i++)
+            {
+                var vmId = WmiValues.ToText(members[i]["VirtualSystemIdentifier"]);
+                var baseMember = baseMembers.FirstOrDefault(b => string.Equals(WmiValues.ToText(b["VirtualSystemIdentifier"]), vmId, StringComparison.OrdinalIgnoreCase));
+                if (baseCollection is not null && baseMember is null)
+                {
+                    throw HypervisorException.InvalidParameter($"Differential base has no checkpoint of VM '{vmId}'.", HyperVCodeFamily.Msvm);
+                }
 
-        if (options.CopyVmRuntimeInformation)
-        {
-            warnings.Add("A group export has no CopyVmRuntimeInformation setting; it was not applied.");
-        }
+                progress.Step(i, members.Count);
+                warnings.AddRange(await ExportVmSnapshotAsync(members[i], options, baseMember is null ? null : RequirePath(baseMember), directory, progress, cancellationToken));
+            }
 
-        if (options.CaptureLiveState != CaptureLiveState.Default)
-        {
-            warnings.Add("A group export has no CaptureLiveState setting; it was not applied.");
-        }
-
-        string? basePath = null;
-        if (options.DifferentialBackupBase is { } baseId)
-        {
-            basePath = RequirePath(FindCollection(HyperVNames.SnapshotCollection, baseId)
-                ?? throw HypervisorException.NotFound($"Differential base snapshot '{baseId}' not found."));
+            return warnings;
         }
 
         var settings = Connection.CreateInstance(HyperVNames.CollectionSnapshotExportSettingData);
         settings["CopyVmStorage"] = options.CopyVmStorage;
+
+        // Collection numbering: 1 PreserveChain, 2 Merge (uint16), unlike the per-VM class's 0/1 (§8.2).
         if (HyperVValues.CollectionBackupIntent(options.BackupIntent) is { } intent)
         {
             settings["BackupIntent"] = intent;
         }
 
-        if (basePath is not null)
+        if (baseCollection is not null)
         {
-            settings["DifferentialBackupBase"] = basePath;
+            settings["DifferentialBackupBase"] = RequirePath(baseCollection);
         }
 
-        var snapshotId = WmiValues.ToText(snapshotCollection["CollectionID"]) ?? request.SnapshotId;
         var settingsText = settings.GetEmbeddedText();
-        var path = RequirePath(snapshotCollection);
         var call = Invoke(HyperVNames.CollectionSnapshotService, "ExportSnapshot", HyperVCodeFamily.Cim, $"snapshot collection '{snapshotId}'", input =>
         {
             input["SnapshotCollection"] = path;
-            input["ExportDirectory"] = request.ExportDirectory;
+            input["ExportDirectory"] = directory;
             input["ExportSettingData"] = settingsText;
         });
         if (call.StartedJob)
         {
-            var job = await _jobs.FollowAsync(RequireJobPath(call), BackendOperationKind.ExportSnapshot, snapshotId, observer, cancellationToken);
+            var job = await _jobs.FollowAsync(RequireJobPath(call), BackendOperationKind.ExportSnapshot, snapshotId, progress, cancellationToken);
             warnings.AddRange(job.Warnings);
         }
 
-        return new OperationResult([snapshotId], ExportPath: request.ExportDirectory, Warnings: warnings);
+        return warnings;
     }
 
-    private async Task<OperationResult> ExportVmSnapshotAsync(IWmiObject snapshot, ExportRequest request, IOperationObserver observer, CancellationToken cancellationToken)
+    /// <summary>Exports one VM checkpoint with VSMS.ExportSystemDefinition and a VSESD (reference §2.2, §6.3).</summary>
+    private async Task<List<string>> ExportVmSnapshotAsync(IWmiObject snapshot, ExportOptions options, string? basePath, string directory, IOperationObserver progress, CancellationToken cancellationToken)
     {
-        var options = request.Options;
         var warnings = new List<string>();
-        var snapshotId = SnapshotIdOf(WmiValues.ToText(snapshot["InstanceID"]) ?? request.SnapshotId);
+        var snapshotId = SnapshotIdOf(WmiValues.ToText(snapshot["InstanceID"]) ?? string.Empty);
         var vmId = WmiValues.ToText(snapshot["VirtualSystemIdentifier"]) ?? string.Empty;
         var vm = FindVm(vmId) ?? throw HypervisorException.NotFound($"Virtual machine '{vmId}' of snapshot '{snapshotId}' not found.");
         var isRecovery = string.Equals(WmiValues.ToText(snapshot["VirtualSystemType"]), HyperVNames.RecoverySnapshotType, StringComparison.Ordinal);
 
-        string? basePath = null;
-        if (options.DifferentialBackupBase is { } baseId)
-        {
-            var baseSnapshot = FindVmSnapshot(baseId) ?? throw HypervisorException.NotFound($"Differential base snapshot '{baseId}' not found.");
-            if (!string.Equals(WmiValues.ToText(baseSnapshot["VirtualSystemIdentifier"]), vmId, StringComparison.OrdinalIgnoreCase))
-            {
-                throw HypervisorException.InvalidParameter($"Differential base snapshot '{baseId}' belongs to another VM than snapshot '{snapshotId}'.");
-            }
-
-            basePath = RequirePath(baseSnapshot);
-        }
-
         // 3 (ExportOneSnapshotForBackup) for backups: recovery checkpoints, or any differential
         // export since DifferentialBackupBase is ignored otherwise (reference §2.2, §6.3). 2 otherwise.
         var forBackup = isRecovery || basePath is not null;
-        if (!forBackup && (!options.CopyVmStorage || options.CopyVmRuntimeInformation))
+        if (!forBackup && !options.CopyVmStorage)
         {
-            warnings.Add("Exporting one standard checkpoint always copies its storage and runtime state (CopySnapshotConfiguration 2, reference §2.2).");
+            warnings.Add($"Exporting standard checkpoint '{snapshotId}' always copies its storage (CopySnapshotConfiguration 2, reference §2.2).");
         }
 
         var settings = Connection.CreateInstance(HyperVNames.VirtualSystemExportSettingData);
@@ -140,6 +142,7 @@ internal sealed partial class HyperVHypervisor
             settings["CaptureLiveState"] = capture;
         }
 
+        // Per-VM numbering: 0 PreserveChain, 1 Merge (uint8), unlike the collection class's 1/2 (§8.2).
         if (HyperVValues.VmBackupIntent(options.BackupIntent) is { } intent)
         {
             settings["BackupIntent"] = intent;
@@ -155,18 +158,68 @@ internal sealed partial class HyperVHypervisor
         var call = Invoke(HyperVNames.VirtualSystemManagementService, "ExportSystemDefinition", HyperVCodeFamily.Msvm, $"snapshot '{snapshotId}' of VM '{vmId}'", input =>
         {
             input["ComputerSystem"] = vmPath;
-            input["ExportDirectory"] = request.ExportDirectory;
+            input["ExportDirectory"] = directory;
             input["ExportSettingData"] = settingsText;
         });
         if (call.StartedJob)
         {
-            var job = await _jobs.FollowAsync(RequireJobPath(call), BackendOperationKind.ExportSnapshot, snapshotId, observer, cancellationToken);
+            var job = await _jobs.FollowAsync(RequireJobPath(call), BackendOperationKind.ExportSnapshot, snapshotId, progress, cancellationToken);
             warnings.AddRange(job.Warnings);
         }
 
-        var exportPath = options.CreateVmExportSubdirectory
-            ? System.IO.Path.Combine(request.ExportDirectory, WmiValues.ToText(vm["ElementName"]) ?? vmId)
-            : request.ExportDirectory;
-        return new OperationResult([snapshotId], ExportPath: exportPath, Warnings: warnings);
+        return warnings;
     }
+
+    /// <summary>A group export's differential base: an earlier checkpoint of the same group.</summary>
+    private IWmiObject? ResolveCollectionDifferentialBase(IWmiObject snapshotCollection, ExportOptions options)
+    {
+        if (options.DifferentialBackupBase is not { } baseId)
+        {
+            return null;
+        }
+
+        var baseCollection = FindCollection(HyperVNames.SnapshotCollection, baseId);
+        if (baseCollection is null)
+        {
+            throw FindVmSnapshot(baseId) is not null
+                ? HypervisorException.InvalidParameter($"Differential base '{baseId}' is a VM checkpoint; a group export needs a checkpoint of the same group.", HyperVCodeFamily.Msvm)
+                : HypervisorException.NotFound($"Differential base snapshot '{baseId}' not found.");
+        }
+
+        if (!string.Equals(GroupIdOf(baseCollection), GroupIdOf(snapshotCollection), StringComparison.OrdinalIgnoreCase))
+        {
+            throw HypervisorException.InvalidParameter($"Differential base '{baseId}' is a checkpoint of another group.", HyperVCodeFamily.Msvm);
+        }
+
+        return baseCollection;
+    }
+
+    /// <summary>A VM export's differential base: an earlier checkpoint of the same VM.</summary>
+    private string? ResolveVmDifferentialBase(IWmiObject snapshot, ExportOptions options)
+    {
+        if (options.DifferentialBackupBase is not { } baseId)
+        {
+            return null;
+        }
+
+        var baseSnapshot = FindVmSnapshot(baseId);
+        if (baseSnapshot is null)
+        {
+            throw FindCollection(HyperVNames.SnapshotCollection, baseId) is not null
+                ? HypervisorException.InvalidParameter($"Differential base '{baseId}' is a group checkpoint; a VM export needs a checkpoint of the same VM.", HyperVCodeFamily.Msvm)
+                : HypervisorException.NotFound($"Differential base snapshot '{baseId}' not found.");
+        }
+
+        if (!string.Equals(WmiValues.ToText(baseSnapshot["VirtualSystemIdentifier"]), WmiValues.ToText(snapshot["VirtualSystemIdentifier"]), StringComparison.OrdinalIgnoreCase))
+        {
+            throw HypervisorException.InvalidParameter($"Differential base '{baseId}' is a checkpoint of another VM.", HyperVCodeFamily.Msvm);
+        }
+
+        return RequirePath(baseSnapshot);
+    }
+
+    private string? GroupIdOf(IWmiObject snapshotCollection) =>
+        FirstOf(Connection.GetRelated(RequirePath(snapshotCollection), HyperVNames.SnapshotOfVirtualSystemCollection, HyperVNames.VirtualSystemCollection, "Dependent", "Antecedent")) is { } group
+            ? WmiValues.ToText(group["CollectionID"])
+            : null;
 }

@@ -8,6 +8,10 @@ internal sealed partial class HyperVHypervisor
     public Task<OperationResult> DeleteSnapshotAsync(string snapshotId, IOperationObserver observer, CancellationToken cancellationToken) => GuardAsync(async () =>
     {
         cancellationToken.ThrowIfCancellationRequested();
+        var progress = new ProgressObserver(observer);
+
+        // Two deletes of one snapshot: the second finds it gone (not found) instead of racing Hyper-V.
+        using var snapshotLock = await _locks.AcquireAsync(["snapshot:" + snapshotId], cancellationToken);
         MethodCall call;
         if (FindCollection(HyperVNames.SnapshotCollection, snapshotId) is { } collection)
         {
@@ -29,10 +33,11 @@ internal sealed partial class HyperVHypervisor
         var warnings = new List<string>();
         if (call.StartedJob)
         {
-            var job = await _jobs.FollowAsync(RequireJobPath(call), BackendOperationKind.DeleteSnapshot, snapshotId, observer, cancellationToken);
+            var job = await _jobs.FollowAsync(RequireJobPath(call), BackendOperationKind.DeleteSnapshot, snapshotId, progress, cancellationToken);
             warnings.AddRange(job.Warnings);
         }
 
+        progress.Complete();
         return new OperationResult([snapshotId], Warnings: warnings);
     });
 
@@ -47,7 +52,9 @@ internal sealed partial class HyperVHypervisor
         }
 
         LogResumed(_logger, backendJob.JobId, backendJob.Operation);
-        var completion = await _jobs.FollowBoundAsync(job, backendJob.JobId, observer, cancellationToken);
+        var progress = new ProgressObserver(observer);
+        var completion = await _jobs.FollowBoundAsync(job, backendJob.JobId, progress, cancellationToken);
+        progress.Complete();
         var ids = backendJob.Operation switch
         {
             BackendOperationKind.CreateSnapshot => CreatedSnapshotIds(completion.JobPath),

@@ -21,9 +21,12 @@ internal sealed partial class HyperVHypervisor
             throw HypervisorException.InvalidParameter($"Unknown snapshot kind {(int)request.Kind}; expected Standard (1) or Recovery (2).");
         }
 
+        var progress = new ProgressObserver(observer);
         if (request.Target.IsCollection)
         {
-            return await CreateCollectionSnapshotAsync(request, request.Target.CollectionId!, observer, cancellationToken);
+            var collectionResult = await CreateCollectionSnapshotAsync(request, request.Target.CollectionId!, progress, cancellationToken);
+            progress.Complete();
+            return collectionResult;
         }
 
         if (request.Target.VmIds.Count == 0)
@@ -35,13 +38,18 @@ internal sealed partial class HyperVHypervisor
         var vms = request.Target.VmIds.Select(id => FindVm(id) ?? throw HypervisorException.NotFound($"Virtual machine '{id}' not found.")).ToList();
         var ids = new List<string>();
         var warnings = new List<string>();
-        foreach (var vm in vms)
+        for (var i = 0; i < vms.Count; i++)
         {
-            var (snapshotId, vmWarnings) = await CreateVmSnapshotAsync(vm, request, observer, cancellationToken);
+            progress.Step(i, vms.Count);
+
+            // Hyper-V refuses a second checkpoint of a VM while one runs: queue ours per VM.
+            using var vmLock = await _locks.AcquireAsync(["vm:" + WmiValues.ToText(vms[i]["Name"])], cancellationToken);
+            var (snapshotId, vmWarnings) = await CreateVmSnapshotAsync(vms[i], request, progress, cancellationToken);
             ids.Add(snapshotId);
             warnings.AddRange(vmWarnings);
         }
 
+        progress.Complete();
         return new OperationResult(ids, Warnings: warnings);
     });
 
@@ -56,6 +64,7 @@ internal sealed partial class HyperVHypervisor
         }
 
         var groupPath = RequirePath(group);
+        using var memberLocks = await _locks.AcquireAsync(MemberVmIds(group).Select(id => "vm:" + id), cancellationToken);
         var before = SnapshotCollectionIds(groupPath);
         var warnings = new List<string>();
         var snapshotType = request.Kind == SnapshotKind.Recovery ? HyperVValues.CollectionSnapshotRecovery : HyperVValues.CollectionSnapshotStandard;

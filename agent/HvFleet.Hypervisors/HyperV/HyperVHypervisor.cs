@@ -18,6 +18,7 @@ internal sealed partial class HyperVHypervisor : IHypervisor
     private readonly HyperVJobFollower _jobs;
     private readonly Lock _connectLock = new();
     private readonly ConcurrentDictionary<string, string> _servicePaths = new(StringComparer.Ordinal);
+    private readonly KeyedLocks _locks = new();
     private IWmiConnection? _connection;
 
     /// <summary>What the host's group CreateSnapshot accepted as SnapshotSettings (reference §9); learnt once per host.</summary>
@@ -56,10 +57,11 @@ internal sealed partial class HyperVHypervisor : IHypervisor
     public Task<HypervisorInfo> GetInfoAsync(CancellationToken cancellationToken) => Guard(() =>
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var capabilities = new List<string> { "vm-snapshots", "recovery-snapshots", "vm-export", "job-resume" };
+        // Same names as the lab backend; VM groups need Windows 10 / Server 2016 (reference §6.1).
+        var capabilities = new List<string> { "snapshot.vm", "snapshot.standard", "snapshot.recovery", "export", "export.differential", "export.runtime-state", "delete", "job.resume" };
         if (Connection.Query("SELECT * FROM " + HyperVNames.CollectionSnapshotService).Count > 0)
         {
-            capabilities.AddRange(["vm-groups", "group-snapshots", "group-export"]);
+            capabilities.Insert(0, "snapshot.collection");
         }
 
         var version = typeof(HyperVHypervisor).Assembly.GetName().Version?.ToString() ?? "0.0.0";

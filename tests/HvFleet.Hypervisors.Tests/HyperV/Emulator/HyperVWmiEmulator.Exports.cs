@@ -42,6 +42,12 @@ internal sealed partial class HyperVWmiEmulator
         var directory = call.Text("ExportDirectory")!;
         var members = Related(snapshot, "Msvm_CollectedSnapshots", "Collection").ToList();
         var copyStorage = settings.GetValueOrDefault("CopyVmStorage") as bool? ?? false;
+        if (members.Select(m => Stored(VmPath((string)m.Values["VirtualSystemIdentifier"]!))).FirstOrDefault(vm => vm is not null && !StableStates.Contains((ushort)vm.Values["EnabledState"]!)) is { } busy)
+        {
+            // Parameters are fine (4096); the job then finds the VM in a transitional state.
+            WritePartial(Path.Combine(directory, (string)busy.Values["ElementName"]!));
+            return StartInvalidStateJob(call, 62, (string)busy.Values["ElementName"]!);
+        }
 
         // The on-disk layout of a group export is an open question (§9); the emulator writes a folder per VM.
         var folders = members.Select(m => Path.Combine(directory, VmName((string)m.Values["VirtualSystemIdentifier"]!))).ToList();
@@ -55,7 +61,7 @@ internal sealed partial class HyperVWmiEmulator
         {
             for (var i = 0; i < members.Count; i++)
             {
-                WriteExport(folders[i], (string)members[i].Values["InstanceID"]!, copyStorage);
+                WriteExport(folders[i], members[i], copyStorage, runtimeState: false);
             }
 
             _exports.Add(new ExportRecord(call.Method.Name, directory, id, settings, folders));
@@ -149,7 +155,7 @@ internal sealed partial class HyperVWmiEmulator
         WritePartial(root);
         return StartJob(call, 62, holds, _ =>
         {
-            WriteExport(root, snapshotId, effective.GetValueOrDefault("CopyVmStorage") as bool? ?? false);
+            WriteExport(root, snapshot ?? Stored(PathOf("Msvm_VirtualSystemSettingData", ("InstanceID", "Microsoft:" + vmId)))!, effective.GetValueOrDefault("CopyVmStorage") as bool? ?? false, effective.GetValueOrDefault("CopyVmRuntimeInformation") as bool? ?? false);
             _exports.Add(new ExportRecord(call.Method.Name, directory, snapshotId, effective, [root]));
             return [];
         });
@@ -187,32 +193,42 @@ internal sealed partial class HyperVWmiEmulator
         if (WriteExportFiles)
         {
             Directory.CreateDirectory(Path.Combine(root, "Virtual Hard Disks"));
-            File.WriteAllText(Path.Combine(root, "Virtual Hard Disks", "disk.vhdx.partial"), "partial");
+            File.WriteAllText(Path.Combine(root, "Virtual Hard Disks", "export.partial"), "partial");
         }
     }
 
-    /// <summary>The Export-VM layout (reference §6.2): Virtual Machines, Snapshots, Virtual Hard Disks.</summary>
-    private void WriteExport(string root, string snapshotInstanceId, bool copyStorage)
+    /// <summary>
+    /// The Export-VM layout (reference §6.2): Virtual Machines (configuration, and saved state when
+    /// runtime information is copied from a checkpoint of a running VM), Snapshots, Virtual Hard Disks.
+    /// </summary>
+    private void WriteExport(string root, StoredInstance settings, bool copyStorage, bool runtimeState)
     {
         if (!WriteExportFiles)
         {
             return;
         }
 
+        var vmName = VmName((string)settings.Values["VirtualSystemIdentifier"]!);
+        var instanceId = (string)settings.Values["InstanceID"]!;
         var disks = Path.Combine(root, "Virtual Hard Disks");
-        File.Delete(Path.Combine(disks, "disk.vhdx.partial"));
+        File.Delete(Path.Combine(disks, "export.partial"));
         if (copyStorage)
         {
-            File.WriteAllText(Path.Combine(disks, "disk.vhdx"), "disk " + snapshotInstanceId);
+            File.WriteAllText(Path.Combine(disks, vmName + ".vhdx"), "disk of " + instanceId + new string('d', 4096));
         }
-        else if (!Directory.EnumerateFileSystemEntries(disks).Any())
+        else if (Directory.Exists(disks) && !Directory.EnumerateFileSystemEntries(disks).Any())
         {
             Directory.Delete(disks);
         }
 
-        Directory.CreateDirectory(Path.Combine(root, "Virtual Machines"));
+        var configurations = Path.Combine(root, "Virtual Machines");
+        Directory.CreateDirectory(configurations);
         Directory.CreateDirectory(Path.Combine(root, "Snapshots"));
-        var id = snapshotInstanceId.Replace("Microsoft:", string.Empty, StringComparison.Ordinal);
-        File.WriteAllText(Path.Combine(root, "Virtual Machines", id + ".vmcx"), "configuration " + snapshotInstanceId);
+        var id = instanceId.Replace("Microsoft:", string.Empty, StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(configurations, id + ".vmcx"), "configuration of " + instanceId);
+        if (runtimeState && settings.Values.GetValueOrDefault("IsSaved") as bool? == true)
+        {
+            File.WriteAllText(Path.Combine(configurations, id + ".vmrs"), new string('r', 8192));
+        }
     }
 }

@@ -49,7 +49,49 @@ internal sealed partial class HyperVWmiEmulator
             $"'{what}' is in use by another operation.",
             $"The operation cannot be performed while '{what}' is in use by another operation."));
 
-    private bool IsHeld(string key) => _jobs.Values.Any(j => j.IsRunning && j.Holds.Contains(key));
+    /// <summary>A job that fails because a VM it needs is in a transitional state.</summary>
+    private uint StartInvalidStateJob(Call call, ushort jobType, string what, Action? onStopped = null) =>
+        StartJob(call, jobType, new HashSet<string>(), null, onStopped, JobPlan.Failing(
+            32775,
+            "Invalid state for this operation",
+            $"'{what}' is not in a state that allows this operation.",
+            $"The operation cannot be performed while '{what}' is in its current state."));
+
+    private bool IsHeld(string key) => _externalHolds.Contains(key) || _jobs.Values.Any(j => j.IsRunning && j.Holds.Contains(key));
+
+    /// <summary>Marks something in use by another client (e.g. a backup product's export) until disposed.</summary>
+    public IDisposable HoldInUse(string key)
+    {
+        lock (_lock)
+        {
+            _externalHolds.Add(key);
+        }
+
+        return new Release(() =>
+        {
+            lock (_lock)
+            {
+                _externalHolds.Remove(key);
+            }
+        });
+    }
+
+    /// <summary>Holds a snapshot (collection CollectionID, or VM snapshot InstanceID) in use.</summary>
+    public IDisposable HoldSnapshotInUse(string snapshotId) =>
+        HoldInUse("use:" + (IsSnapshotCollectionId(snapshotId) ? snapshotId : "Microsoft:" + snapshotId));
+
+    private bool IsSnapshotCollectionId(string id)
+    {
+        lock (_lock)
+        {
+            return Stored(PathOf("Msvm_SnapshotCollection", ("CollectionID", id))) is not null;
+        }
+    }
+
+    private sealed class Release(Action action) : IDisposable
+    {
+        public void Dispose() => action();
+    }
 
     /// <summary>Brings every job up to the current (fake) time: progress, final states, effects, removal.</summary>
     private void Pump()

@@ -140,7 +140,7 @@ internal sealed partial class HyperVWmiEmulator
 
         var id = (string)snapshot.Values["CollectionID"]!;
         var members = Related(snapshot, "Msvm_CollectedSnapshots", "Collection").ToList();
-        if (IsHeld("use:" + id) || members.Any(m => IsHeld("use:" + m.Values["InstanceID"])))
+        if (IsHeld("use:" + id) || IsHeld("destroy:" + id) || members.Any(m => IsHeld("use:" + m.Values["InstanceID"])))
         {
             return StartInUseJob(call, 72, id);
         }
@@ -166,7 +166,7 @@ internal sealed partial class HyperVWmiEmulator
         }
 
         var instanceId = (string)snapshot.Values["InstanceID"]!;
-        if (IsHeld("use:" + instanceId))
+        if (IsHeld("use:" + instanceId) || IsHeld("destroy:" + instanceId))
         {
             return StartInUseJob(call, 72, instanceId);
         }

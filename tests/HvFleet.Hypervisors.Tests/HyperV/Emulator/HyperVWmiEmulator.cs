@@ -21,6 +21,7 @@ internal sealed partial class HyperVWmiEmulator : IWmiConnection, IWmiConnection
     private readonly Dictionary<string, Queue<JobPlan>> _plans = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Queue<uint>> _failures = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<MethodInvocation> _invocations = [];
+    private readonly HashSet<string> _externalHolds = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<ExportRecord> _exports = [];
     private readonly List<(string JobId, ushort RequestedState, uint ReturnValue)> _stateChanges = [];
 
