@@ -255,7 +255,9 @@ internal sealed partial class HttpServerCallContext : ServerCallContext, IDispos
             StartResponse();
         }
 
-        var compressor = _responseCompressor is not null && (((options ?? WriteOptions)?.Flags ?? WriteFlags.None) & WriteFlags.NoCompress) == 0 ? _responseCompressor : null;
+        // Without write options the message is compressed (a lifted null & flag would compare false).
+        var flags = (options ?? WriteOptions)?.Flags ?? WriteFlags.None;
+        var compressor = _responseCompressor is not null && (flags & WriteFlags.NoCompress) == 0 ? _responseCompressor : null;
         MessageFraming.WriteMessage(_http.Response.BodyWriter, message, compressor, _settings.MaxSendMessageSize);
     }
 
@@ -320,10 +322,11 @@ internal sealed partial class HttpServerCallContext : ServerCallContext, IDispos
     {
         var response = _http.Response;
         IHeaderDictionary target;
-        if (!response.HasStarted && !_responseStarted)
+        // A unary response message is written without a flush, so HasStarted can still be false
+        // with a message in the body: only a call that wrote nothing may use Trailers-Only.
+        if (!_responseStarted && !response.HasStarted)
         {
-            // Trailers-Only: one HEADERS frame carrying the status (reference §1.3). Kestrel's
-            // HasStarted stays false after an unflushed body write, so our own flag decides.
+            // Trailers-Only: one HEADERS frame carrying the status (reference §1.3).
             response.ContentType = GrpcProtocol.ContentType;
             target = response.Headers;
         }
