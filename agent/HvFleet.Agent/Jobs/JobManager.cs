@@ -180,21 +180,29 @@ internal sealed partial class JobManager : IDisposable
     public async Task<AgentJob?> CancelAsync(string jobId, CancellationToken cancellationToken)
     {
         JobRuntime? pending = null;
+        JobRuntime? running = null;
         lock (_lock)
         {
             if (_active.TryGetValue(jobId, out var runtime))
             {
-                if (!_scheduler.TryRemovePending(runtime))
+                if (_scheduler.TryRemovePending(runtime))
                 {
-                    runtime.RequestStop(JobStopReason.Cancelled);
-                    LogCancelRequested(_logger, jobId);
-                    return runtime.Current;
+                    pending = runtime;
+                    // Later jobs on the same targets may have waited behind this one.
+                    DispatchLocked();
                 }
-
-                pending = runtime;
-                // Later jobs on the same targets may have waited behind this one.
-                DispatchLocked();
+                else
+                {
+                    running = runtime;
+                }
             }
+        }
+
+        if (running is not null)
+        {
+            LogCancelRequested(_logger, jobId);
+            await running.RequestStopAsync(JobStopReason.Cancelled);
+            return running.Current;
         }
 
         if (pending is null)
