@@ -170,6 +170,4 @@ public sealed class JobManagerRecoveryTests
         Assert.Contains("starting", refused.Message, StringComparison.Ordinal);
         Assert.Equal(JobStartOutcome.Created, accepted.Outcome);
     }
-
-    // Backend job references are written at once but on the job's write chain, not on the
 }
