@@ -12,6 +12,12 @@ namespace HvFleet.Agent.Jobs;
 /// </summary>
 internal sealed partial class JobManager : IDisposable
 {
+    /// <summary>Jobs listed when the caller gives no limit.</summary>
+    public const int DefaultListLimit = 100;
+
+    /// <summary>Most jobs one list returns.</summary>
+    public const int MaxListLimit = 1000;
+
     private readonly IJobStore _store;
     private readonly IHypervisor _hypervisor;
     private readonly JobOptions _options;
@@ -162,9 +168,13 @@ internal sealed partial class JobManager : IDisposable
         return await _store.GetAsync(jobId, cancellationToken);
     }
 
-    /// <summary>Jobs newest first, live state for active ones.</summary>
+    /// <summary>
+    /// Jobs newest first, live state for active ones. A <paramref name="limit"/> of 0 or less
+    /// means <see cref="DefaultListLimit"/>; more than <see cref="MaxListLimit"/> is capped (the API's page_size rule).
+    /// </summary>
     public async Task<IReadOnlyList<AgentJob>> ListAsync(JobState? state, int limit, CancellationToken cancellationToken)
     {
+        limit = limit <= 0 ? DefaultListLimit : Math.Min(limit, MaxListLimit);
         var stored = await _store.ListAsync(state, limit, cancellationToken);
         lock (_lock)
         {

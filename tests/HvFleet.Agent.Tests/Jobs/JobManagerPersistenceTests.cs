@@ -87,4 +87,18 @@ public sealed class JobManagerPersistenceTests
         Assert.Equal([newer.Id, older.Id], listed.Select(j => j.Id));
         Assert.Equal(42, listed[1].Percent);
     }
+
+    [Fact]
+    public async Task ListAsync_LimitZeroOrHuge_UsesDefaultAndCap()
+    {
+        await using var engine = await JobEngineHarness.StartAsync(o => o.MaxQueuedJobs = 200);
+        for (var i = 0; i < 102; i++)
+        {
+            await engine.StartJobAsync(Specs.Delete("s" + i));
+        }
+
+        Assert.Equal(JobManager.DefaultListLimit, (await engine.Manager.ListAsync(null, 0, CancellationToken.None)).Count);
+        Assert.Equal(102, (await engine.Manager.ListAsync(null, int.MaxValue, CancellationToken.None)).Count);
+        Assert.Equal(3, (await engine.Manager.ListAsync(JobState.Pending, 3, CancellationToken.None)).Count);
+    }
 }
