@@ -26,9 +26,11 @@ internal sealed class LabFileCopier
 
     /// <summary>
     /// Copies <paramref name="source"/> to a new file <paramref name="destination"/>; <paramref name="onBytes"/>
-    /// is called with the number of bytes just copied (a delta), once per chunk.
+    /// is called with the number of bytes just copied (a delta), once per chunk. When
+    /// <paramref name="knownSha256"/> is given (the source is immutable and was hashed when it was
+    /// written), no hash is computed and that digest is returned.
     /// </summary>
-    public async Task<LabCopyResult> CopyAsync(string source, string destination, Action<long>? onBytes, CancellationToken cancellationToken)
+    public async Task<LabCopyResult> CopyAsync(string source, string destination, string? knownSha256, Action<long>? onBytes, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (File.Exists(destination))
@@ -47,7 +49,7 @@ internal sealed class LabFileCopier
                 if (LabNativeMethods.TryClone(src, clone))
                 {
                     onBytes?.Invoke(length);
-                    string sha = await HashAsync(src, length, null, cancellationToken);
+                    string sha = knownSha256 ?? await HashAsync(src, length, null, cancellationToken);
                     return new LabCopyResult(length, sha, LabCopyPath.Reflink);
                 }
 
@@ -59,14 +61,14 @@ internal sealed class LabFileCopier
 
             if ((_method == LabCopyMethod.KernelCopy || _method == LabCopyMethod.Auto) && Volatile.Read(ref _kernelCopyUnsupported) == 0)
             {
-                var kernel = await TryKernelCopyAsync(src, destination, length, onBytes, cancellationToken);
+                var kernel = await TryKernelCopyAsync(src, destination, length, onBytes, knownSha256, cancellationToken);
                 if (kernel is { } done)
                 {
                     return done;
                 }
             }
 
-            return await BufferedCopyAsync(src, destination, length, onBytes, cancellationToken);
+            return await BufferedCopyAsync(src, destination, length, onBytes, knownSha256, cancellationToken);
         }
         catch
         {
@@ -82,14 +84,16 @@ internal sealed class LabFileCopier
         return await HashAsync(handle, RandomAccess.GetLength(handle), null, cancellationToken);
     }
 
-    private async Task<LabCopyResult?> TryKernelCopyAsync(SafeFileHandle src, string destination, long length, Action<long>? onBytes, CancellationToken cancellationToken)
+    private async Task<LabCopyResult?> TryKernelCopyAsync(SafeFileHandle src, string destination, long length, Action<long>? onBytes, string? knownSha256, CancellationToken cancellationToken)
     {
         using var dst = File.OpenHandle(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, length);
 
         // The source is immutable while we copy (a frozen snapshot file, or a live disk under its
         // VM lock), so hashing it in a parallel read pass equals hashing what the kernel copies.
         using var hashCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var hashTask = Task.Run(() => HashAsync(src, length, null, hashCancel.Token), CancellationToken.None);
+        var hashTask = knownSha256 is not null
+            ? Task.FromResult(knownSha256)
+            : Task.Run(() => HashAsync(src, length, null, hashCancel.Token), CancellationToken.None);
         try
         {
             long offset = 0;
@@ -133,7 +137,7 @@ internal sealed class LabFileCopier
         }
     }
 
-    private async Task<LabCopyResult> BufferedCopyAsync(SafeFileHandle src, string destination, long length, Action<long>? onBytes, CancellationToken cancellationToken)
+    private async Task<LabCopyResult> BufferedCopyAsync(SafeFileHandle src, string destination, long length, Action<long>? onBytes, string? knownSha256, CancellationToken cancellationToken)
     {
         using var dst = File.OpenHandle(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, length);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -152,7 +156,11 @@ internal sealed class LabFileCopier
                 var chunk = current.AsMemory(0, read);
                 long writeAt = offset;
                 pendingWrite = Task.Run(() => RandomAccess.Write(dst, chunk.Span, writeAt), CancellationToken.None);
-                hash.AppendData(chunk.Span);
+                if (knownSha256 is null)
+                {
+                    hash.AppendData(chunk.Span);
+                }
+
                 await pendingWrite;
                 pendingWrite = null;
                 offset += read;
@@ -166,7 +174,7 @@ internal sealed class LabFileCopier
                 throw new IOException($"'{destination}': source ended at {offset} bytes, expected {length}.");
             }
 
-            return new LabCopyResult(length, Convert.ToHexStringLower(hash.GetHashAndReset()), LabCopyPath.Buffered);
+            return new LabCopyResult(length, knownSha256 ?? Convert.ToHexStringLower(hash.GetHashAndReset()), LabCopyPath.Buffered);
         }
         finally
         {

@@ -210,7 +210,7 @@ public sealed partial class LabHypervisor
 
         foreach (var disk in vm.Disks)
         {
-            var copy = await _copier.CopyAsync(_paths.VmDisk(vm.Id, disk.FileName), Path.Combine(memberDir, disk.FileName), onBytes, cancellationToken);
+            var copy = await _copier.CopyAsync(_paths.VmDisk(vm.Id, disk.FileName), Path.Combine(memberDir, disk.FileName), null, onBytes, cancellationToken);
             LogFileCopied(_logger, disk.FileName, copy.Bytes, copy.Path);
             member.Disks.Add(new LabDiskRecord { FileName = disk.FileName, Controller = disk.Controller, SizeBytes = copy.Bytes, Sha256 = copy.Sha256 });
         }

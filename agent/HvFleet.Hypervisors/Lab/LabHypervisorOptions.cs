@@ -46,6 +46,13 @@ public sealed class LabHypervisorOptions
     /// <summary>How disk files are copied (snapshots and exports). Default <see cref="LabCopyMethod.Auto"/>.</summary>
     public LabCopyMethod CopyMethod { get; set; } = LabCopyMethod.Auto;
 
+    /// <summary>
+    /// Whether exports hash every disk file while copying it (true), or take the SHA-256 recorded
+    /// when the snapshot captured the disk (false: snapshot files are immutable, so the copy is a
+    /// pure reflink or in-kernel copy with no read pass). Default true.
+    /// </summary>
+    public bool RehashOnExport { get; set; } = true;
+
     /// <summary>Latency and failures injected into every operation. Default: none.</summary>
     public LabFaultOptions Faults { get; set; } = new();
 
