@@ -15,8 +15,6 @@ internal sealed class LabFileCopier
 {
     private readonly LabCopyMethod _method;
     private readonly int _chunkSize;
-    private int _reflinkUnsupported;
-    private int _kernelCopyUnsupported;
 
     public LabFileCopier(LabCopyMethod method, int chunkSize)
     {
@@ -43,7 +41,9 @@ internal sealed class LabFileCopier
             using var src = File.OpenHandle(source, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
             long length = RandomAccess.GetLength(src);
 
-            if (_method == LabCopyMethod.Auto && Volatile.Read(ref _reflinkUnsupported) == 0)
+            // Tried for every file: the lab directory and an export directory may sit on different
+            // filesystems, only some of which can reflink. A failed attempt costs two system calls.
+            if (_method == LabCopyMethod.Auto)
             {
                 using var clone = File.OpenHandle(destination, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
                 if (LabNativeMethods.TryClone(src, clone))
@@ -53,13 +53,12 @@ internal sealed class LabFileCopier
                     return new LabCopyResult(length, sha, LabCopyPath.Reflink);
                 }
 
-                // Not supported on this filesystem (EOPNOTSUPP, EXDEV, EINVAL): stop trying.
-                Volatile.Write(ref _reflinkUnsupported, 1);
+                // Not supported here (EOPNOTSUPP, EXDEV, EINVAL): fall back to copying.
                 clone.Close();
                 File.Delete(destination);
             }
 
-            if ((_method == LabCopyMethod.KernelCopy || _method == LabCopyMethod.Auto) && Volatile.Read(ref _kernelCopyUnsupported) == 0)
+            if (_method is LabCopyMethod.KernelCopy or LabCopyMethod.Auto)
             {
                 var kernel = await TryKernelCopyAsync(src, destination, length, onBytes, knownSha256, cancellationToken);
                 if (kernel is { } done)
@@ -106,7 +105,7 @@ internal sealed class LabFileCopier
                 {
                     if (offset == 0)
                     {
-                        Volatile.Write(ref _kernelCopyUnsupported, 1);
+                        // copy_file_range is unavailable for this pair of files: copy in user space.
                         await hashCancel.CancelAsync();
                         await IgnoreAsync(hashTask);
                         dst.Close();
