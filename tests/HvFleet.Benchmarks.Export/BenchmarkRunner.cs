@@ -24,7 +24,10 @@ internal sealed class BenchmarkRunner(string root, int runs)
                 best = result;
             }
 
-            Directory.Delete(target, recursive: true);
+            if (Directory.Exists(target))
+            {
+                Directory.Delete(target, recursive: true);
+            }
         }
 
         Console.WriteLine($"{name,-28} best : {Rate(best!.Bytes, best.Elapsed)}");
@@ -42,6 +45,28 @@ internal sealed class BenchmarkRunner(string root, int runs)
         }
 
         return Directory.EnumerateFiles(target, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+    }
+
+    /// <summary>Reads and hashes every file under <paramref name="directory"/> (what a re-hashing export adds to a copy).</summary>
+    public static async Task<long> HashAllAsync(string directory)
+    {
+        long total = 0;
+        byte[] buffer = new byte[4 * 1024 * 1024];
+        foreach (string file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
+        {
+            using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            int read;
+            while ((read = await stream.ReadAsync(buffer)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+                total += read;
+            }
+
+            _ = hash.GetHashAndReset();
+        }
+
+        return total;
     }
 
     public static void Sync()

@@ -39,6 +39,7 @@ try
     // "+sha256": the export hashes every file while copying it (default). "+recorded": it uses the
     // digests recorded when the snapshot captured the disks (Lab:RehashOnExport = false).
     var cp = await runner.BestAsync("cp -r", async target => await BenchmarkRunner.RunCpAsync(snapshotDir, target));
+    await runner.BestAsync("sha256 only (no copy)", _ => BenchmarkRunner.HashAllAsync(snapshotDir));
     Console.WriteLine();
     foreach (var (method, rehash) in new[] { (LabCopyMethod.Auto, true), (LabCopyMethod.KernelCopy, true), (LabCopyMethod.Buffered, true), (LabCopyMethod.Auto, false) })
     {

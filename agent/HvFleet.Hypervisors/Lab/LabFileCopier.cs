@@ -24,11 +24,11 @@ internal sealed class LabFileCopier
 
     /// <summary>
     /// Copies <paramref name="source"/> to a new file <paramref name="destination"/>; <paramref name="onBytes"/>
-    /// is called with the number of bytes just copied (a delta), once per chunk. When
-    /// <paramref name="knownSha256"/> is given (the source is immutable and was hashed when it was
-    /// written), no hash is computed and that digest is returned.
+    /// is called with the number of bytes just copied (a delta), once per chunk. With
+    /// <paramref name="computeHash"/> false no hash is computed (<see cref="LabCopyResult.Sha256"/> is
+    /// null) and the copy is a pure reflink or in-kernel copy where the platform allows.
     /// </summary>
-    public async Task<LabCopyResult> CopyAsync(string source, string destination, string? knownSha256, Action<long>? onBytes, CancellationToken cancellationToken)
+    public async Task<LabCopyResult> CopyAsync(string source, string destination, bool computeHash, Action<long>? onBytes, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (File.Exists(destination))
@@ -49,7 +49,7 @@ internal sealed class LabFileCopier
                 if (LabNativeMethods.TryClone(src, clone))
                 {
                     onBytes?.Invoke(length);
-                    string sha = knownSha256 ?? await HashAsync(src, length, null, cancellationToken);
+                    string? sha = computeHash ? await HashAsync(src, length, null, cancellationToken) : null;
                     return new LabCopyResult(length, sha, LabCopyPath.Reflink);
                 }
 
@@ -60,14 +60,14 @@ internal sealed class LabFileCopier
 
             if (_method is LabCopyMethod.KernelCopy or LabCopyMethod.Auto)
             {
-                var kernel = await TryKernelCopyAsync(src, destination, length, onBytes, knownSha256, cancellationToken);
+                var kernel = await TryKernelCopyAsync(src, destination, length, onBytes, computeHash, cancellationToken);
                 if (kernel is { } done)
                 {
                     return done;
                 }
             }
 
-            return await BufferedCopyAsync(src, destination, length, onBytes, knownSha256, cancellationToken);
+            return await BufferedCopyAsync(src, destination, length, onBytes, computeHash, cancellationToken);
         }
         catch
         {
@@ -76,23 +76,23 @@ internal sealed class LabFileCopier
         }
     }
 
-    /// <summary>SHA-256 of a whole file, read in large sequential chunks.</summary>
-    public async Task<string> HashFileAsync(string path, CancellationToken cancellationToken)
+    /// <summary>SHA-256 of a whole file, read in large sequential chunks; <paramref name="onBytes"/> gets each chunk's size.</summary>
+    public async Task<string> HashFileAsync(string path, Action<long>? onBytes, CancellationToken cancellationToken)
     {
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.SequentialScan);
-        return await HashAsync(handle, RandomAccess.GetLength(handle), null, cancellationToken);
+        return await HashAsync(handle, RandomAccess.GetLength(handle), onBytes, cancellationToken);
     }
 
-    private async Task<LabCopyResult?> TryKernelCopyAsync(SafeFileHandle src, string destination, long length, Action<long>? onBytes, string? knownSha256, CancellationToken cancellationToken)
+    private async Task<LabCopyResult?> TryKernelCopyAsync(SafeFileHandle src, string destination, long length, Action<long>? onBytes, bool computeHash, CancellationToken cancellationToken)
     {
         using var dst = File.OpenHandle(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, length);
 
         // The source is immutable while we copy (a frozen snapshot file, or a live disk under its
         // VM lock), so hashing it in a parallel read pass equals hashing what the kernel copies.
         using var hashCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var hashTask = knownSha256 is not null
-            ? Task.FromResult(knownSha256)
-            : Task.Run(() => HashAsync(src, length, null, hashCancel.Token), CancellationToken.None);
+        var hashTask = computeHash
+            ? Task.Run<string?>(async () => await HashAsync(src, length, null, hashCancel.Token), CancellationToken.None)
+            : Task.FromResult<string?>(null);
         try
         {
             long offset = 0;
@@ -125,7 +125,7 @@ internal sealed class LabFileCopier
                 onBytes?.Invoke(copied);
             }
 
-            string sha = await hashTask;
+            string? sha = await hashTask;
             return new LabCopyResult(length, sha, LabCopyPath.KernelCopy);
         }
         catch
@@ -136,7 +136,7 @@ internal sealed class LabFileCopier
         }
     }
 
-    private async Task<LabCopyResult> BufferedCopyAsync(SafeFileHandle src, string destination, long length, Action<long>? onBytes, string? knownSha256, CancellationToken cancellationToken)
+    private async Task<LabCopyResult> BufferedCopyAsync(SafeFileHandle src, string destination, long length, Action<long>? onBytes, bool computeHash, CancellationToken cancellationToken)
     {
         using var dst = File.OpenHandle(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, length);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -155,7 +155,7 @@ internal sealed class LabFileCopier
                 var chunk = current.AsMemory(0, read);
                 long writeAt = offset;
                 pendingWrite = Task.Run(() => RandomAccess.Write(dst, chunk.Span, writeAt), CancellationToken.None);
-                if (knownSha256 is null)
+                if (computeHash)
                 {
                     hash.AppendData(chunk.Span);
                 }
@@ -173,7 +173,7 @@ internal sealed class LabFileCopier
                 throw new IOException($"'{destination}': source ended at {offset} bytes, expected {length}.");
             }
 
-            return new LabCopyResult(length, knownSha256 ?? Convert.ToHexStringLower(hash.GetHashAndReset()), LabCopyPath.Buffered);
+            return new LabCopyResult(length, computeHash ? Convert.ToHexStringLower(hash.GetHashAndReset()) : null, LabCopyPath.Buffered);
         }
         finally
         {

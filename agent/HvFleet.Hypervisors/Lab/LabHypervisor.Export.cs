@@ -264,13 +264,13 @@ public sealed partial class LabHypervisor
         {
             string destination = Path.Combine(staging, relative);
             System.IO.Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            var copy = await _copier.CopyAsync(source, destination, knownSha256, delta =>
+            var copy = await _copier.CopyAsync(source, destination, computeHash: knownSha256 is null, delta =>
             {
                 done += delta;
                 observer.ReportProgress(new HypervisorProgress(Percent(done, total, 99), done, total, "Copying " + relative));
             }, cancellationToken);
             LogFileCopied(_logger, relative, copy.Bytes, copy.Path);
-            manifest.Files.Add(new LabExportManifestFile { Path = relative, Size = copy.Bytes, Sha256 = copy.Sha256 });
+            manifest.Files.Add(new LabExportManifestFile { Path = relative, Size = copy.Bytes, Sha256 = knownSha256 ?? copy.Sha256! });
         }
 
         foreach (var (relative, config) in configs)
@@ -283,7 +283,7 @@ public sealed partial class LabHypervisor
             {
                 Path = relative,
                 Size = new FileInfo(destination).Length,
-                Sha256 = await _copier.HashFileAsync(destination, cancellationToken),
+                Sha256 = await _copier.HashFileAsync(destination, null, cancellationToken),
             });
         }
 
