@@ -71,6 +71,9 @@ internal sealed partial class HyperVWmiEmulator : IWmiConnection, IWmiConnection
     /// <summary>Whether group CreateSnapshot fills ResultingSnapshotCollection when it starts a job (reference §9); default: left empty.</summary>
     public bool FillResultingSnapshotCollection { get; set; }
 
+    /// <summary>Whether finished jobs link what they created through Msvm_AffectedJobElement (inferred for groups, reference §1.1).</summary>
+    public bool RecordAffectedElements { get; set; } = true;
+
     /// <summary>Collection export BackupIntent values accepted (documented 1/2, reference §2.1 and §9).</summary>
     public HashSet<ushort> AcceptedCollectionBackupIntents { get; } = [1, 2];
 
