@@ -396,7 +396,7 @@ internal sealed partial class HyperVWmiEmulator : IWmiConnection, IWmiConnection
             }
 
             output["ReturnValue"] = returnValue;
-            _invocations.Add(new MethodInvocation(target.Class.Name, method.Name, input, returnValue, call.Error));
+            _invocations.Add(new MethodInvocation(target.Class.Name, method.Name, input, new Dictionary<string, object?>(output, StringComparer.OrdinalIgnoreCase), returnValue, call.Error));
             return EmulatedObject.Parameters(method, output: true, output);
         }
     }
