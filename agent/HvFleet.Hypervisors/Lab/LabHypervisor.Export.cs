@@ -37,15 +37,14 @@ public sealed partial class LabHypervisor
             System.IO.Directory.CreateDirectory(staging);
 
             await _faults.DelayAsync(BackendOperationKind.ExportSnapshot, cancellationToken);
-            var manifest = await WriteExportAsync(snapshot, baseSnapshot, request.Options, staging, hostName, observer, cancellationToken);
+            var (manifest, copiedBytes) = await WriteExportAsync(snapshot, baseSnapshot, request.Options, staging, hostName, observer, cancellationToken);
 
             _faults.ThrowIfInjected(BackendOperationKind.ExportSnapshot);
             cancellationToken.ThrowIfCancellationRequested();
             CommitExport(staging, target, request.Overwrite);
             committed = true;
 
-            var progressTotal = manifest.TotalBytes;
-            observer.ReportProgress(new HypervisorProgress(100, progressTotal, progressTotal, "Export completed"));
+            observer.ReportProgress(new HypervisorProgress(100, copiedBytes, copiedBytes, "Export completed"));
             LogExportCompleted(_logger, snapshot.Id, target, manifest.Files.Count, manifest.TotalBytes);
             return new OperationResult(
                 [snapshot.Id],
@@ -182,7 +181,8 @@ public sealed partial class LabHypervisor
         }
     }
 
-    private async Task<LabExportManifest> WriteExportAsync(
+    /// <summary>Writes the whole export into <paramref name="staging"/>; returns its manifest and the data bytes copied.</summary>
+    private async Task<(LabExportManifest Manifest, long CopiedBytes)> WriteExportAsync(
         LabSnapshotRecord snapshot,
         LabSnapshotRecord? baseSnapshot,
         ExportOptions options,
@@ -290,7 +290,7 @@ public sealed partial class LabHypervisor
         manifest.Files.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
         manifest.TotalBytes = manifest.Files.Sum(f => f.Size);
         await LabStateStore.WriteJsonAsync(Path.Combine(staging, LabExportManifest.FileName), manifest, LabJsonContext.Default.LabExportManifest, cancellationToken);
-        return manifest;
+        return (manifest, total);
     }
 
     private static LabVmConfiguration Configuration(LabSnapshotRecord snapshot, LabSnapshotMemberRecord member, List<LabVmConfigurationDisk> disks, bool runtime, bool isSnapshot) => new()
