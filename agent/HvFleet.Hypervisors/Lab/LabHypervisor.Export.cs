@@ -210,7 +210,7 @@ public sealed partial class LabHypervisor
         };
 
         var layout = new LabExportLayout(options.CreateVmExportSubdirectory);
-        var copies = new List<(string Source, string Relative, long Size)>();
+        var copies = new List<(string Source, string Relative, long Size, string? KnownSha256)>();
         var configs = new List<(string Relative, LabVmConfiguration Config)>();
         string snapshotDir = _paths.SnapshotDirectory(snapshot.Id);
         foreach (var member in snapshot.Members)
@@ -226,7 +226,7 @@ public sealed partial class LabHypervisor
                 bool unchanged = baseMember?.Disks.Any(d => d.FileName == disk.FileName && d.Sha256 == disk.Sha256) == true;
                 if (options.CopyVmStorage && !unchanged)
                 {
-                    copies.Add((Path.Combine(memberDir, disk.FileName), relative, disk.SizeBytes));
+                    copies.Add((Path.Combine(memberDir, disk.FileName), relative, disk.SizeBytes, _options.RehashOnExport ? null : disk.Sha256));
                 }
 
                 if (unchanged)
@@ -249,7 +249,7 @@ public sealed partial class LabHypervisor
             {
                 string runtimeFile = LabPaths.RuntimeStateFileName(member.VmId);
                 string source = Path.Combine(memberDir, runtimeFile);
-                copies.Add((source, layout.File(member, VirtualMachinesFolder, runtimeFile), new FileInfo(source).Length));
+                copies.Add((source, layout.File(member, VirtualMachinesFolder, runtimeFile), new FileInfo(source).Length, null));
             }
 
             configs.Add((layout.File(member, VirtualMachinesFolder, member.VmId + ".json"), Configuration(snapshot, member, disks, runtime, isSnapshot: false)));
@@ -260,17 +260,17 @@ public sealed partial class LabHypervisor
         long total = copies.Sum(c => c.Size);
         long done = 0;
         observer.ReportProgress(new HypervisorProgress(0, 0, total, "Exporting"));
-        foreach (var (source, relative, _) in copies)
+        foreach (var (source, relative, _, knownSha256) in copies)
         {
             string destination = Path.Combine(staging, relative);
             System.IO.Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            var copy = await _copier.CopyAsync(source, destination, delta =>
+            var copy = await _copier.CopyAsync(source, destination, computeHash: knownSha256 is null, delta =>
             {
                 done += delta;
                 observer.ReportProgress(new HypervisorProgress(Percent(done, total, 99), done, total, "Copying " + relative));
             }, cancellationToken);
             LogFileCopied(_logger, relative, copy.Bytes, copy.Path);
-            manifest.Files.Add(new LabExportManifestFile { Path = relative, Size = copy.Bytes, Sha256 = copy.Sha256 });
+            manifest.Files.Add(new LabExportManifestFile { Path = relative, Size = copy.Bytes, Sha256 = knownSha256 ?? copy.Sha256! });
         }
 
         foreach (var (relative, config) in configs)
@@ -283,7 +283,7 @@ public sealed partial class LabHypervisor
             {
                 Path = relative,
                 Size = new FileInfo(destination).Length,
-                Sha256 = await _copier.HashFileAsync(destination, cancellationToken),
+                Sha256 = await _copier.HashFileAsync(destination, null, cancellationToken),
             });
         }
 

@@ -5,10 +5,12 @@ namespace HvFleet.Hypervisors.Tests.Lab;
 
 public sealed class LabExportTests : LabTestBase
 {
-    [Fact]
-    public async Task Export_Always_ManifestListsEveryFileWithSizeAndDigestOfItsContent()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Export_RehashOrRecordedDigests_ManifestListsEveryFileWithSizeAndDigestOfItsContent(bool rehash)
     {
-        var lab = Host.Create();
+        var lab = Host.Create(o => o.RehashOnExport = rehash);
         var (snapshotId, _) = await SnapshotAsync(lab, "Data tier", SnapshotKind.Recovery);
         string target = Path.Combine(Host.NewExportRoot(), "export");
 
