@@ -233,10 +233,23 @@ public sealed class HyperVJobFollowerTests : IDisposable
 
         var job = Assert.Single(observer.Jobs);
         Assert.Equal(BackendOperationKind.CreateSnapshot, job.Operation);
-        Assert.Equal(GroupId, job.TargetId);
+        Assert.Equal(GroupId, HvFleet.Hypervisors.HyperV.HyperVResumeState.Parse(job.TargetId).Target);
         Assert.True(Guid.TryParse(job.JobId, out _), $"InstanceID '{job.JobId}' is the job's key (§8.8)");
         Assert.NotNull(stateWhenReported);
         Assert.NotEqual((ushort)7, stateWhenReported);
+    }
+
+    [Fact]
+    public async Task CreateSnapshot_ObserverFailsToRecordTheJob_StopsTheJobAndRethrows()
+    {
+        var observer = new ReportingObserver(_ => throw new InvalidOperationException("job store unavailable"));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => _host.CreateHypervisor().CreateSnapshotAsync(GroupRequest(), observer, _timeout.Token));
+
+        var jobId = Assert.Single(observer.Jobs).JobId;
+        Assert.Equal((ushort)4, Assert.Single(_host.Emulator.StateChangeRequests).RequestedState);
+        Assert.Equal((ushort)8, _host.Emulator.JobState(jobId));
+        Assert.Empty(await ListAsync());
     }
 
     private string GroupId => _host.Emulator.Query("SELECT * FROM Msvm_VirtualSystemCollection WHERE ElementName = 'db'").Single()["CollectionID"] as string ?? string.Empty;
