@@ -218,10 +218,22 @@ internal sealed partial class HyperVHypervisor
         }
     }
 
-    /// <summary>An embedded Msvm_VirtualSystemSnapshotSettingData (reference §3.1, §6.3 step 1).</summary>
+    /// <summary>
+    /// An embedded Msvm_VirtualSystemSnapshotSettingData (reference §3.1, §6.3 step 1); an empty
+    /// string, which the per-VM method also accepts, on hosts older than Windows 10 / Server 2016 that lack the class.
+    /// </summary>
     private string SnapshotSettingsText(ConsistencyLevel consistency)
     {
-        var settings = Connection.CreateInstance(HyperVNames.VirtualSystemSnapshotSettingData);
+        IWmiObject settings;
+        try
+        {
+            settings = Connection.CreateInstance(HyperVNames.VirtualSystemSnapshotSettingData);
+        }
+        catch (WmiException ex) when (ex.Kind == WmiErrorKind.InvalidClass)
+        {
+            return string.Empty;
+        }
+
         if (HyperVValues.SnapshotConsistency(consistency) is { } level)
         {
             settings["ConsistencyLevel"] = level;

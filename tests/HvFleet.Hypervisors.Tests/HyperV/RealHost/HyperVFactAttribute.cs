@@ -4,24 +4,25 @@ namespace HvFleet.Hypervisors.Tests.HyperV.RealHost;
 
 /// <summary>
 /// A fact that runs only on Windows with Hyper-V's WMI namespace present; elsewhere it is reported
-/// as skipped (with the reason), never as passed. Set HVFLEET_HYPERV_TESTS=1 to opt in on a host,
-/// since the tests create and delete checkpoints.
+/// as skipped (with the reason), never as passed. Tests that change the host (create and delete a
+/// checkpoint) also need HVFLEET_HYPERV_TESTS=1.
 /// </summary>
 public sealed class HyperVFactAttribute : FactAttribute
 {
-    public HyperVFactAttribute()
+    /// <param name="changesHost">The test creates or deletes something on the host.</param>
+    public HyperVFactAttribute(bool changesHost = false)
     {
-        Skip = SkipReason();
+        Skip = SkipReason(changesHost);
     }
 
-    private static string? SkipReason()
+    private static string? SkipReason(bool changesHost)
     {
         if (!OperatingSystem.IsWindows())
         {
             return "Needs Windows with Hyper-V (root\\virtualization\\v2); this is " + System.Runtime.InteropServices.RuntimeInformation.OSDescription + ".";
         }
 
-        if (Environment.GetEnvironmentVariable("HVFLEET_HYPERV_TESTS") != "1")
+        if (changesHost && Environment.GetEnvironmentVariable("HVFLEET_HYPERV_TESTS") != "1")
         {
             return "Set HVFLEET_HYPERV_TESTS=1 to run against this host's Hyper-V (creates and deletes checkpoints).";
         }

@@ -49,7 +49,7 @@ public sealed class RealHyperVHostTests
         Assert.All(snapshots.Where(s => s.Scope == SnapshotScope.Collection), s => Assert.Contains(collections, c => c.Id == s.CollectionId));
     }
 
-    [HyperVFact]
+    [HyperVFact(changesHost: true)]
     public async Task CreateAndDeleteGroupSnapshot_RealHost_RoundTrips()
     {
         var backend = CreateBackend();
