@@ -12,7 +12,8 @@ public sealed class PythonClientTests(PythonClientRun run) : IClassFixture<Pytho
         "special_status_message", "unimplemented_method", "unimplemented_service", "client_compressed_unary",
         "server_compressed_unary", "server_compressed_streaming", "deadline_on_slow_stream",
         "cancel_after_first_response", "oversize_request", "health_check", "health_watch", "reflection_v1",
-        "reflection_v1alpha",
+        "reflection_v1alpha", "wire_trailers_only", "wire_unsupported_content_type", "wire_frame_order",
+        "wire_server_deadline",
     ];
 
     public static TheoryData<string> Cases => new(CaseNames);

@@ -10,6 +10,7 @@ a grpc.testing.TestService server, through generic stubs. Prints "PASS <case>" o
 
 import argparse
 import queue
+import re
 import shutil
 import subprocess
 import sys
@@ -119,6 +120,85 @@ def wire_flags(client, method, request):
             capture_output=True, timeout=CALL_TIMEOUT, check=False)
     check(result.returncode == 0, f"nghttp failed: {result.stderr.decode(errors='replace').strip()}")
     return parse_frames(result.stdout)
+
+
+FRAME_LINE = re.compile(r"\[\s*([\d.]+)\] recv (HEADERS|DATA|RST_STREAM) frame <length=(\d+), flags=0x([0-9a-f]+), stream_id=(\d+)>")
+HEADER_LINE = re.compile(r"\[\s*([\d.]+)\] recv \(stream_id=(\d+)\) (\S+): (.*)$")
+END_STREAM = 0x1
+
+
+def wire_frames(client, path, body, headers):
+    """Sends one request with nghttp -v; returns the frames received on its stream, in order.
+
+    Each frame is a dict: type, flags, time (s since start), headers (for HEADERS frames)."""
+    nghttp = shutil.which("nghttp")
+    check(nghttp is not None, "nghttp not found: install Debian's nghttp2-client")
+    with tempfile.NamedTemporaryFile(suffix=".bin") as body_file:
+        body_file.write(body)
+        body_file.flush()
+        args = [nghttp, "-v", "-d", body_file.name]
+        for name, value in headers:
+            args += ["-H", f"{name}: {value}"]
+        result = subprocess.run(args + [f"http://{client.target}{path}"], capture_output=True, timeout=CALL_TIMEOUT,
+                                check=False)
+    frames = []
+    pending = {}
+    for line in result.stdout.decode("utf-8", errors="replace").splitlines():
+        header = HEADER_LINE.search(line)
+        if header:
+            pending[header.group(3)] = header.group(4)
+            continue
+        frame_match = FRAME_LINE.search(line)
+        if frame_match and frame_match.group(5) != "0":
+            frame_type = frame_match.group(2)
+            frames.append({"type": frame_type, "flags": int(frame_match.group(4), 16),
+                           "time": float(frame_match.group(1)),
+                           "headers": pending if frame_type == "HEADERS" else {}})
+            if frame_type == "HEADERS":
+                pending = {}
+    check(frames, f"nghttp received no frames (exit {result.returncode}): {result.stderr.decode(errors='replace')}")
+    return frames
+
+
+GRPC_HEADERS = (("content-type", "application/grpc"), ("te", "trailers"))
+
+
+def wire_trailers_only(c):
+    frames = wire_frames(c, "/grpc.testing.TestService/UnimplementedCall", frame(b""), GRPC_HEADERS)
+    check(len(frames) == 1, f"expected one HEADERS frame, got {[f['type'] for f in frames]}")
+    only = frames[0]
+    check(only["type"] == "HEADERS" and only["flags"] & END_STREAM, f"frame {only['type']} flags {only['flags']:#x}")
+    check(only["headers"].get(":status") == "200", f":status {only['headers'].get(':status')}")
+    check(only["headers"].get("grpc-status") == "12", f"grpc-status {only['headers'].get('grpc-status')}")
+
+
+def wire_unsupported_content_type(c):
+    frames = wire_frames(c, "/grpc.testing.TestService/UnaryCall", frame(b""),
+                         (("content-type", "application/json"), ("te", "trailers")))
+    check(frames[0]["headers"].get(":status") == "415", f":status {frames[0]['headers'].get(':status')}")
+
+
+def wire_frame_order(c):
+    request = M.SimpleRequest(response_size=64).SerializeToString()
+    frames = wire_frames(c, "/grpc.testing.TestService/UnaryCall", frame(request), GRPC_HEADERS)
+    kinds = [f["type"] for f in frames]
+    check(kinds[0] == "HEADERS" and kinds[-1] == "HEADERS" and set(kinds[1:-1]) == {"DATA"},
+          f"frames {kinds}, expected HEADERS, DATA..., HEADERS")
+    check("grpc-status" not in frames[0]["headers"], "status sent in the response headers")
+    check(not frames[0]["flags"] & END_STREAM, "response headers end the stream")
+    check(frames[-1]["flags"] & END_STREAM and frames[-1]["headers"].get("grpc-status") == "0",
+          f"trailers {frames[-1]['headers']}")
+
+
+def wire_server_deadline(c):
+    request = M.StreamingOutputCallRequest(
+        response_parameters=[M.ResponseParameters(size=1, interval_us=5_000_000)]).SerializeToString()
+    frames = wire_frames(c, "/grpc.testing.TestService/StreamingOutputCall", frame(request),
+                         GRPC_HEADERS + (("grpc-timeout", "300m"),))
+    status = next((f for f in frames if "grpc-status" in f["headers"]), None)
+    check(status is not None, f"no grpc-status received: {[f['type'] for f in frames]}")
+    check(status["headers"]["grpc-status"] == "4", f"grpc-status {status['headers']['grpc-status']}")
+    check(0.25 <= status["time"] < 2.0, f"grpc-status 4 after {status['time']:.3f}s, expected about 0.3s")
 
 
 # --- cases -------------------------------------------------------------------------------------
@@ -369,7 +449,8 @@ CASES = [
     empty_unary, large_unary, server_streaming, custom_metadata, status_code_and_message, special_status_message,
     unimplemented_method, unimplemented_service, client_compressed_unary, server_compressed_unary,
     server_compressed_streaming, deadline_on_slow_stream, cancel_after_first_response, oversize_request,
-    health_check, health_watch, reflection_case("v1"), reflection_case("v1alpha"),
+    health_check, health_watch, reflection_case("v1"), reflection_case("v1alpha"), wire_trailers_only,
+    wire_unsupported_content_type, wire_frame_order, wire_server_deadline,
 ]
 
 
