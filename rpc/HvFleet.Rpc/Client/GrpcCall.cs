@@ -389,7 +389,7 @@ internal sealed partial class GrpcCall<TRequest, TResponse> : IClientCall
 
         // Report the status actually recorded (an earlier one wins).
         var status = _status!.Value;
-        return status == resolved.Status ? resolved : new RpcException(status, _trailers);
+        return status == resolved.Status ? resolved : new RpcException(status, _trailers, status.Detail, ex);
     }
 
     private RpcException Resolve(Exception ex)
