@@ -198,7 +198,8 @@ def wire_server_deadline(c):
     status = next((f for f in frames if "grpc-status" in f["headers"]), None)
     check(status is not None, f"no grpc-status received: {[f['type'] for f in frames]}")
     check(status["headers"]["grpc-status"] == "4", f"grpc-status {status['headers']['grpc-status']}")
-    check(0.25 <= status["time"] < 2.0, f"grpc-status 4 after {status['time']:.3f}s, expected about 0.3s")
+    # Not before the 300 ms deadline, and well before the 5 s response would have come.
+    check(0.25 <= status["time"] < 4.0, f"grpc-status 4 after {status['time']:.3f}s, expected about 0.3s")
 
 
 # --- cases -------------------------------------------------------------------------------------
@@ -296,7 +297,7 @@ def server_compressed_streaming(c):
 
 def deadline_on_slow_stream(c):
     request = M.StreamingOutputCallRequest(
-        response_type=M.COMPRESSABLE, response_parameters=[M.ResponseParameters(size=1, interval_us=2_000_000)])
+        response_type=M.COMPRESSABLE, response_parameters=[M.ResponseParameters(size=1, interval_us=5_000_000)])
     started = time.monotonic()
 
     def run():
@@ -305,7 +306,8 @@ def deadline_on_slow_stream(c):
 
     expect_error(run, grpc.StatusCode.DEADLINE_EXCEEDED)
     elapsed = time.monotonic() - started
-    check(elapsed < 1.5, f"DEADLINE_EXCEEDED after {elapsed:.2f}s, expected about 0.2s")
+    # Well before the 5 s response; the margin keeps a loaded CI machine from failing it.
+    check(elapsed < 4.0, f"DEADLINE_EXCEEDED after {elapsed:.2f}s, expected about 0.2s")
 
 
 def cancel_after_first_response(c):
