@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 
 namespace HvFleet.Interop.Tests.Infrastructure;
 
-/// <summary>Our interop server, started in the test process on a free 127.0.0.1 port.</summary>
+/// <summary>Our interop server, started in the test process on a free 127.0.0.1 port (h2c or TLS).</summary>
 internal sealed class InProcessInteropServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -15,9 +15,9 @@ internal sealed class InProcessInteropServer : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<InProcessInteropServer> StartAsync(CancellationToken cancellationToken)
+    public static async Task<InProcessInteropServer> StartAsync(InteropServerOptions options, CancellationToken cancellationToken)
     {
-        var app = InteropServer.Build(new InteropServerOptions { Port = 0 });
+        var app = InteropServer.Build(options);
         try
         {
             await app.StartAsync(cancellationToken);

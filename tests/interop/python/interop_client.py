@@ -2,6 +2,7 @@
 """gRPC interop client on Debian's grpcio (C-core), run with /usr/bin/python3.
 
     /usr/bin/python3 interop_client.py --server_port=PORT [--server_host=127.0.0.1] [--test_case=a,b]
+                                       [--use_tls --ca_file=server.pem]
 
 Runs the cases of the interop reference (section 6.3) plus health and server reflection against
 a grpc.testing.TestService server, through generic stubs. Prints "PASS <case>" or
@@ -50,9 +51,17 @@ def expect_error(fn, code, details=None):
 
 
 class Client:
-    def __init__(self, target):
+    def __init__(self, target, ca_file=None):
         self.target = target
-        self.channel = grpc.insecure_channel(target, options=[("grpc.max_send_message_length", -1)])
+        options = [("grpc.max_send_message_length", -1)]
+        if ca_file is None:
+            self.scheme = "http"
+            self.channel = grpc.insecure_channel(target, options=options)
+        else:
+            self.scheme = "https"
+            with open(ca_file, "rb") as f:
+                credentials = grpc.ssl_channel_credentials(root_certificates=f.read())
+            self.channel = grpc.secure_channel(target, credentials, options=options)
 
     def _path(self, method, service="grpc.testing.TestService"):
         return f"/{service}/{method}"
@@ -116,7 +125,7 @@ def wire_flags(client, method, request):
         result = subprocess.run(
             [nghttp, "-H", "content-type: application/grpc", "-H", "te: trailers",
              "-H", "grpc-accept-encoding: gzip", "-d", body.name,
-             f"http://{client.target}/grpc.testing.TestService/{method}"],
+             f"{client.scheme}://{client.target}/grpc.testing.TestService/{method}"],
             capture_output=True, timeout=CALL_TIMEOUT, check=False)
     check(result.returncode == 0, f"nghttp failed: {result.stderr.decode(errors='replace').strip()}")
     return parse_frames(result.stdout)
@@ -139,7 +148,7 @@ def wire_frames(client, path, body, headers):
         args = [nghttp, "-v", "-d", body_file.name]
         for name, value in headers:
             args += ["-H", f"{name}: {value}"]
-        result = subprocess.run(args + [f"http://{client.target}{path}"], capture_output=True, timeout=CALL_TIMEOUT,
+        result = subprocess.run(args + [f"{client.scheme}://{client.target}{path}"], capture_output=True, timeout=CALL_TIMEOUT,
                                 check=False)
     frames = []
     pending = {}
@@ -461,7 +470,11 @@ def main():
     parser.add_argument("--server_host", default="127.0.0.1")
     parser.add_argument("--server_port", type=int, required=True)
     parser.add_argument("--test_case", default="all")
+    parser.add_argument("--use_tls", action="store_true", help="TLS (ALPN h2) instead of h2c")
+    parser.add_argument("--ca_file", help="PEM root certificate to trust with --use_tls")
     args = parser.parse_args()
+    if args.use_tls and not args.ca_file:
+        parser.error("--use_tls needs --ca_file")
 
     by_name = {case.__name__: case for case in CASES}
     names = list(by_name) if args.test_case == "all" else args.test_case.split(",")
@@ -469,7 +482,7 @@ def main():
     if unknown:
         parser.error(f"unknown test case(s) {unknown}; known: {', '.join(by_name)}")
 
-    client = Client(f"{args.server_host}:{args.server_port}")
+    client = Client(f"{args.server_host}:{args.server_port}", args.ca_file if args.use_tls else None)
     passed = failed = 0
     for name in names:
         try:
