@@ -1,50 +1,66 @@
 namespace HvFleet.Agent.Hosting;
 
 /// <summary>
-/// The agent's flags: <c>--listen HOST:PORT --backend lab|hyperv --lab-dir DIR --data-dir DIR
-/// --export-root DIR [--export-root DIR ...] --insecure --help</c>; each also as <c>--flag=value</c>.
+/// Maps the agent's flags onto configuration keys, so flags, appsettings.json and
+/// HVFLEET_AGENT_ environment variables all feed the same options (flags win).
 /// </summary>
-internal sealed record AgentCommandLine(AgentSettingsOverrides Overrides, IReadOnlyList<string> Errors, bool ShowHelp)
+public static class AgentCommandLine
 {
     public const string Usage = """
-        Usage: hvfleet-agent [options]
+        hvfleet-agent: the HvFleet host agent (gRPC service hvfleet.agent.v1.HostAgent)
 
-          --listen HOST:PORT     address to serve on (default 127.0.0.1:50051; [::1]:PORT for IPv6)
-          --backend lab|hyperv   hypervisor backend (default: hyperv on Windows, lab elsewhere)
-          --lab-dir DIR          lab hypervisor directory (default: <data-dir>/lab)
-          --data-dir DIR         job database and default export root (default: per-platform data folder)
-          --export-root DIR      allowed export root; repeat for several (default: <data-dir>/exports)
-          --insecure             plaintext HTTP/2 without TLS; only on a loopback listen address
-          -h, --help             show this help
+        Options:
+          --listen HOST:PORT        address to serve on (default 127.0.0.1:50051)
+          --backend lab|hyperv      hypervisor backend (default: hyperv on Windows, lab elsewhere)
+          --data-dir DIR            job database and defaults live here
+          --lab-dir DIR             lab host directory (default DATA-DIR/lab; seeded when empty)
+          --export-root DIR         exports must resolve under it (repeatable; default DATA-DIR/exports)
+          --insecure                plaintext HTTP/2, loopback addresses only
+          --tls-cert FILE           PEM server certificate (TLS)
+          --tls-key FILE            PEM private key
+          --client-ca FILE          PEM CA that client certificates must chain to
+          --lab-latency DURATION    lab: delay before each operation (e.g. 500ms, 2s)
+          --lab-fail-probability P  lab: chance (0..1) each operation fails
+          --lab-fail-next N         lab: fail the next N operations
+          --lab-disk-size BYTES     lab: size of seeded disks
+          --help                    show this text
 
-        Every setting can also come from appsettings.json (section "Agent") or from the environment:
-        HVFLEET_AGENT_LISTEN, _BACKEND, _LAB_DIR, _DATA_DIR, _EXPORT_ROOTS (separated by the
-        platform's path separator), _INSECURE. Flags win over the environment, which wins over the file.
+        Configuration: appsettings.json sections Agent, Jobs, Lab, HyperV; environment variables
+        HVFLEET_AGENT_Agent__Listen and the like.
         """;
 
-    public static AgentCommandLine Parse(IReadOnlyList<string> args)
+    private static readonly Dictionary<string, string> ValueFlags = new(StringComparer.Ordinal)
     {
+        ["--listen"] = "Agent:Listen",
+        ["--backend"] = "Agent:Backend",
+        ["--data-dir"] = "Agent:DataDirectory",
+        ["--lab-dir"] = "Agent:LabDirectory",
+        ["--tls-cert"] = "Agent:TlsCertificate",
+        ["--tls-key"] = "Agent:TlsKey",
+        ["--client-ca"] = "Agent:ClientCa",
+        ["--lab-latency"] = "Lab:Faults:Delay",
+        ["--lab-fail-probability"] = "Lab:Faults:FailureProbability",
+        ["--lab-fail-next"] = "Lab:Faults:FailNext",
+        ["--lab-disk-size"] = "Lab:SeedDiskSizeBytes",
+    };
+
+    /// <summary>Parses the arguments; errors name the flag.</summary>
+    public static (Dictionary<string, string?> Settings, bool Help, List<string> Errors) Parse(IReadOnlyList<string> args)
+    {
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         var errors = new List<string>();
-        var overrides = new AgentSettingsOverrides();
-        List<string>? exportRoots = null;
         var help = false;
+        var exportRoots = 0;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
-            string flag = arg;
-            string? inline = null;
-            var equals = arg.IndexOf('=', StringComparison.Ordinal);
-            if (arg.StartsWith("--", StringComparison.Ordinal) && equals > 0)
+            var inline = arg.IndexOf('=', StringComparison.Ordinal);
+            var flag = inline > 0 && arg.StartsWith("--", StringComparison.Ordinal) ? arg[..inline] : arg;
+            string? TakeValue()
             {
-                flag = arg[..equals];
-                inline = arg[(equals + 1)..];
-            }
-
-            string? Value()
-            {
-                if (inline is not null)
+                if (inline > 0)
                 {
-                    return inline;
+                    return arg[(inline + 1)..];
                 }
 
                 if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
@@ -52,71 +68,84 @@ internal sealed record AgentCommandLine(AgentSettingsOverrides Overrides, IReadO
                     return args[++i];
                 }
 
-                errors.Add($"{flag} needs a value.");
+                errors.Add($"{flag} needs a value");
                 return null;
             }
 
             switch (flag)
             {
-                case "-h" or "--help":
+                case "--help" or "-h":
                     help = true;
                     break;
-                case "--listen":
-                    overrides = overrides with { Listen = Value() ?? overrides.Listen };
+                case "--insecure":
+                    settings["Agent:Insecure"] = "true";
                     break;
-                case "--backend":
-                    if (Value() is { } backendText)
+                case "--export-root":
+                    if (TakeValue() is { } root)
                     {
-                        if (AgentSettingsOverrides.TryParseBackend(backendText, out var backend))
+                        settings[$"Agent:ExportRoots:{exportRoots++}"] = root;
+                    }
+
+                    break;
+                case "--lab-latency":
+                    if (TakeValue() is { } latency)
+                    {
+                        if (TryParseDuration(latency, out var delay))
                         {
-                            overrides = overrides with { Backend = backend };
+                            settings["Lab:Faults:Delay"] = delay.ToString("c");
                         }
                         else
                         {
-                            errors.Add($"--backend must be 'lab' or 'hyperv', got '{backendText}'.");
+                            errors.Add($"--lab-latency '{latency}' is not a duration (e.g. 250ms, 2s, 1m, 00:00:01)");
                         }
-                    }
-
-                    break;
-                case "--lab-dir":
-                    overrides = overrides with { LabDirectory = Value() ?? overrides.LabDirectory };
-                    break;
-                case "--data-dir":
-                    overrides = overrides with { DataDirectory = Value() ?? overrides.DataDirectory };
-                    break;
-                case "--export-root":
-                    if (Value() is { } root)
-                    {
-                        (exportRoots ??= []).Add(root);
-                    }
-
-                    break;
-                case "--insecure":
-                    if (inline is null)
-                    {
-                        overrides = overrides with { Insecure = true };
-                    }
-                    else if (AgentSettingsOverrides.TryParseBool(inline, out var insecure))
-                    {
-                        overrides = overrides with { Insecure = insecure };
-                    }
-                    else
-                    {
-                        errors.Add($"--insecure takes no value (or true/false), got '{inline}'.");
                     }
 
                     break;
                 default:
-                    errors.Add($"Unknown argument '{arg}'. Run hvfleet-agent --help for the options.");
+                    if (ValueFlags.TryGetValue(flag, out var key))
+                    {
+                        if (TakeValue() is { } value)
+                        {
+                            settings[key] = value;
+                        }
+                    }
+                    else if (arg.StartsWith("--", StringComparison.Ordinal) && arg.Contains(':', StringComparison.Ordinal))
+                    {
+                        // Plain configuration overrides (--Jobs:MaxConcurrentSnapshots=4) pass through.
+                        if (TakeValue() is { } value)
+                        {
+                            settings[flag[2..]] = value;
+                        }
+                    }
+                    else
+                    {
+                        errors.Add($"unknown option '{arg}' (see --help)");
+                    }
+
                     break;
             }
         }
 
-        if (exportRoots is not null)
+        return (settings, help, errors);
+    }
+
+    /// <summary>Parses 250ms, 2s, 1.5s, 3m, 1h or a TimeSpan (00:00:02).</summary>
+    public static bool TryParseDuration(string text, out TimeSpan duration)
+    {
+        duration = default;
+        text = text.Trim();
+        (string Suffix, double Scale)[] units = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)];
+        foreach (var (suffix, scale) in units)
         {
-            overrides = overrides with { ExportRoots = exportRoots };
+            if (text.EndsWith(suffix, StringComparison.Ordinal) &&
+                double.TryParse(text[..^suffix.Length], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var amount) &&
+                amount >= 0 && !(suffix == "m" && text.EndsWith("ms", StringComparison.Ordinal)))
+            {
+                duration = TimeSpan.FromMilliseconds(amount * scale);
+                return true;
+            }
         }
 
-        return new AgentCommandLine(overrides, errors, help);
+        return TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out duration) && duration >= TimeSpan.Zero;
     }
 }

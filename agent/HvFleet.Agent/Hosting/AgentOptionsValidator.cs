@@ -2,61 +2,55 @@ using Microsoft.Extensions.Options;
 
 namespace HvFleet.Agent.Hosting;
 
-/// <summary>Checks <see cref="AgentOptions"/> (after defaults), reporting every failure at once.</summary>
+/// <summary>Reports every problem with the agent's settings at once.</summary>
 internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
 {
     public ValidateOptionsResult Validate(string? name, AgentOptions options)
     {
-        var failures = new List<string>();
-        var listenOk = ListenAddress.TryParse(options.Listen, out var listen, out var listenError);
-        if (!listenOk)
+        var errors = new List<string>();
+        if (!ListenAddress.TryParse(options.Listen, out var listen, out var listenError))
         {
-            failures.Add($"listen address (--listen, Agent:Listen) {listenError}.");
+            errors.Add(listenError!);
         }
 
-        if (options.Backend is { } backend && !Enum.IsDefined(backend))
+        if (options.EffectiveBackend is not ("lab" or "hyperv"))
         {
-            failures.Add($"backend (--backend, Agent:Backend) must be 'lab' or 'hyperv', got {(int)backend}.");
+            errors.Add($"backend '{options.Backend}' is unknown; use lab or hyperv");
         }
-        else if (options.Backend == AgentBackend.HyperV && !OperatingSystem.IsWindows())
+        else if (options.EffectiveBackend == "hyperv" && !OperatingSystem.IsWindows())
         {
-            failures.Add("backend (--backend) 'hyperv' needs Windows with Hyper-V; use '--backend lab' on this machine.");
-        }
-
-        Absolute("data directory (--data-dir, Agent:DataDirectory)", options.DataDirectory, failures);
-        Absolute("lab directory (--lab-dir, Agent:LabDirectory)", options.LabDirectory, failures);
-        if (options.ExportRoots.Count == 0)
-        {
-            failures.Add("at least one export root (--export-root, Agent:ExportRoots) is required.");
+            errors.Add("backend hyperv needs Windows with Hyper-V; use --backend lab on this machine");
         }
 
-        for (var i = 0; i < options.ExportRoots.Count; i++)
+        var tls = options.TlsCertificate is not null || options.TlsKey is not null;
+        if (options.Insecure && tls)
         {
-            Absolute($"export root #{i + 1} (--export-root, Agent:ExportRoots)", options.ExportRoots[i], failures);
+            errors.Add("--insecure and --tls-cert/--tls-key exclude each other: choose plaintext on loopback or TLS");
         }
 
-        if (options.Insecure && listenOk && !listen!.IsLoopback)
+        if (options.Insecure && listen is { IsLoopback: false })
         {
-            failures.Add($"--insecure (plaintext HTTP/2) is refused on {listen}: it is only allowed on a loopback address " +
-                "(127.0.0.1, [::1] or localhost), where no other machine can connect. Listen on loopback, or drop --insecure and use TLS.");
+            errors.Add($"--insecure (plaintext) is refused on {listen}: plaintext is allowed only on a loopback address; serve TLS with --tls-cert/--tls-key/--client-ca");
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
+        if (!options.Insecure && !tls)
+        {
+            errors.Add("no TLS certificate configured: pass --tls-cert FILE --tls-key FILE --client-ca FILE, or --insecure for plaintext on a loopback address");
+        }
 
-    private static void Absolute(string what, string? path, List<string> failures)
-    {
-        if (string.IsNullOrWhiteSpace(path))
+        if (tls && (options.TlsCertificate is null || options.TlsKey is null || options.ClientCa is null))
         {
-            failures.Add($"{what} is required.");
+            errors.Add("TLS needs all of --tls-cert, --tls-key and --client-ca (clients must present certificates from the fleet CA)");
         }
-        else if (path.Any(char.IsControl))
+
+        foreach (var root in options.ExportRoots)
         {
-            failures.Add($"{what} contains control characters.");
+            if (!Path.IsPathFullyQualified(root))
+            {
+                errors.Add($"export root '{root}' must be an absolute path");
+            }
         }
-        else if (!Path.IsPathFullyQualified(path))
-        {
-            failures.Add($"{what} must be an absolute path, got '{path}'.");
-        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -1,0 +1,17 @@
+using HvFleet.Orchestrator.Operations;
+
+namespace HvFleet.Orchestrator.Agents;
+
+/// <summary>Checkpoint a VM group (<see cref="CollectionId"/>) or VMs (<see cref="VmIds"/>).</summary>
+public sealed record CreateSnapshotCommand
+{
+    public string CollectionId { get; init; } = "";
+
+    public IReadOnlyList<string> VmIds { get; init; } = [];
+
+    public SnapshotKind Kind { get; init; } = SnapshotKind.Recovery;
+
+    public string Name { get; init; } = "";
+
+    public required string RequestId { get; init; }
+}

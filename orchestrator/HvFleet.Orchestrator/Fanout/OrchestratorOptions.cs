@@ -1,0 +1,29 @@
+namespace HvFleet.Orchestrator.Fanout;
+
+/// <summary>Engine-wide settings (per-operation rules are in <see cref="Policy.FleetPolicy"/>).</summary>
+public sealed class OrchestratorOptions
+{
+    public const string SectionName = "HvFleet:Orchestrator";
+
+    /// <summary>How long an orchestrator's claim on a running operation lasts without renewal (default 30 s).
+    /// Another orchestrator (or this one after a crash) takes the operation over once it expires.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often unfinished operations without a live owner are looked for (default 10 s).</summary>
+    public TimeSpan ResumeInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Hosts listed at once while planning (default 64).</summary>
+    public int PlanningParallelism { get; set; } = 64;
+
+    /// <summary>Time one health probe of ListHosts may take (default 5 s).</summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a probed host status is reused (default 30 s).</summary>
+    public TimeSpan HostStatusTtl { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Events buffered per watcher before the oldest are dropped (default 1024).</summary>
+    public int WatchBufferSize { get; set; } = 1024;
+
+    /// <summary>Time a best-effort CancelJob or cleanup call may take (default 10 s).</summary>
+    public TimeSpan ControlCallTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}

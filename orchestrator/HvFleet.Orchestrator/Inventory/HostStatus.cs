@@ -1,0 +1,10 @@
+namespace HvFleet.Orchestrator.Inventory;
+
+/// <summary>An inventory host with what its agent said when last probed.</summary>
+public sealed record HostStatus(
+    FleetHost Host,
+    HostReachability Reachability,
+    string Backend,
+    string AgentVersion,
+    DateTimeOffset? CheckedAt,
+    string Error);

@@ -1,0 +1,8 @@
+namespace HvFleet.Orchestrator.Inventory;
+
+/// <summary>Inventory file formats.</summary>
+public enum InventoryFormat
+{
+    Yaml = 1,
+    Json = 2,
+}

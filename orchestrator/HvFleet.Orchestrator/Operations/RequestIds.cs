@@ -1,0 +1,46 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace HvFleet.Orchestrator.Operations;
+
+/// <summary>Deterministic request ids: the same operation and target always give the same id, so a retry attempt
+/// or an operation resumed after a restart re-attaches to the agent's existing job instead of starting another.</summary>
+public static class RequestIds
+{
+    /// <summary>Agents accept ids up to this length; longer ids are shortened by hashing.</summary>
+    public const int MaxLength = 128;
+
+    /// <summary><c>op-&lt;operation&gt;/&lt;host&gt;/&lt;kind&gt;:&lt;target&gt;</c>, hashed when too long.</summary>
+    public static string ForTarget(string operationId, string hostName, TargetKind kind, string targetKey)
+    {
+        string kindText = kind switch
+        {
+            TargetKind.Collection => "collection",
+            TargetKind.VirtualMachine => "vm",
+            _ => "snapshot",
+        };
+        return Bound($"op-{operationId}/{hostName}/{kindText}:{targetKey}", operationId);
+    }
+
+    /// <summary>The id for deleting one snapshot a task created (cleanup policy).</summary>
+    public static string ForCleanup(string taskRequestId, string snapshotId) =>
+        Bound($"{taskRequestId}/delete:{snapshotId}", "cleanup");
+
+    private static string Bound(string id, string prefixHint)
+    {
+        if (id.Length <= MaxLength)
+        {
+            return id;
+        }
+
+        // Keep a readable prefix and make the rest a digest of the full id: stable and collision-resistant.
+        string digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)));
+        string prefix = $"op-{prefixHint}";
+        if (prefix.Length > MaxLength - digest.Length - 1)
+        {
+            prefix = prefix[..(MaxLength - digest.Length - 1)];
+        }
+
+        return $"{prefix}#{digest}";
+    }
+}

@@ -1,0 +1,8 @@
+namespace HvFleet.Orchestrator.Operations;
+
+/// <summary>Hyper-V's SnapshotType values (Msvm_CollectionSnapshotService.CreateSnapshot).</summary>
+public enum SnapshotKind
+{
+    Standard = 1,
+    Recovery = 2,
+}
