@@ -1,0 +1,25 @@
+namespace HvFleet.Agent.Jobs;
+
+/// <summary>Limits and timings of the job engine (configuration section "Jobs").</summary>
+internal sealed class JobOptions
+{
+    public const string SectionName = "Jobs";
+
+    /// <summary>Snapshot jobs running at once on this host; deletes count here too. Default 2.</summary>
+    public int MaxConcurrentSnapshots { get; set; } = 2;
+
+    /// <summary>Export jobs running at once on this host. Default 2.</summary>
+    public int MaxConcurrentExports { get; set; } = 2;
+
+    /// <summary>Jobs that may wait for a slot; one more is refused as "queue full". Default 64.</summary>
+    public int MaxQueuedJobs { get; set; } = 64;
+
+    /// <summary>Events buffered per watcher; a slow watcher loses the oldest progress events, never the terminal one. Default 16.</summary>
+    public int WatcherBufferCapacity { get; set; } = 16;
+
+    /// <summary>Progress is written to the store at most this often (state changes always are). Default 500 ms.</summary>
+    public TimeSpan ProgressPersistInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>On shutdown, how long running jobs may take to finish before they are cancelled. Default 20 s.</summary>
+    public TimeSpan DrainGracePeriod { get; set; } = TimeSpan.FromSeconds(20);
+}

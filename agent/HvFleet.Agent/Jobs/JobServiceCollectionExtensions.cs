@@ -1,0 +1,44 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace HvFleet.Agent.Jobs;
+
+/// <summary>Registration of the job engine and its stores.</summary>
+internal static class JobServiceCollectionExtensions
+{
+    /// <summary>
+    /// The job engine (<see cref="JobManager"/>), its options from the "Jobs" section, recovery
+    /// at startup and drain at shutdown. Needs an <c>IHypervisor</c> and an <see cref="IJobStore"/>.
+    /// </summary>
+    public static IServiceCollection AddJobEngine(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<JobOptions>()
+            .Bind(configuration.GetSection(JobOptions.SectionName))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JobOptions>, JobOptionsValidator>());
+        // The host must give the drain its whole grace period, plus time for backends to clean up.
+        services.AddOptions<HostOptions>().Configure<IOptions<JobOptions>>((host, jobs) =>
+        {
+            var needed = jobs.Value.DrainGracePeriod + TimeSpan.FromSeconds(10);
+            if (host.ShutdownTimeout < needed)
+            {
+                host.ShutdownTimeout = needed;
+            }
+        });
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<JobManager>();
+        services.AddHostedService<JobEngineService>();
+        return services;
+    }
+
+    /// <summary>The SQLite job store, with its options from the "JobStore" section.</summary>
+    public static IServiceCollection AddSqliteJobStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SqliteJobStoreOptions>()
+            .Bind(configuration.GetSection(SqliteJobStoreOptions.SectionName))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteJobStoreOptions>, SqliteJobStoreOptionsValidator>());
+        services.TryAddSingleton<IJobStore, SqliteJobStore>();
+        return services;
+    }
+}

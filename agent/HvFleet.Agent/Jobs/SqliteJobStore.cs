@@ -1,0 +1,342 @@
+using System.Text.Json;
+using HvFleet.Hypervisors;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace HvFleet.Agent.Jobs;
+
+/// <summary>
+/// Jobs in an SQLite file in the agent's data directory. WAL mode (readers never block the
+/// writer), synchronous=FULL (a committed job survives power loss, so a request id is never
+/// executed twice), schema versioned with PRAGMA user_version and created on first open.
+/// One short-lived pooled connection per call keeps the store safe for concurrent use.
+/// </summary>
+internal sealed partial class SqliteJobStore : IJobStore, IDisposable
+{
+    /// <summary>The schema version this code reads and writes.</summary>
+    public const int SchemaVersion = 1;
+
+    private const int SqliteConstraint = 19;
+    private const int SqliteConstraintUnique = 2067;
+
+    private const string Columns =
+        "id, kind, state, percent, bytes_done, bytes_total, status_text, created_at, started_at, finished_at, " +
+        "error_code, error_summary, error_description, error_family, result_snapshot_ids, result_export_path, " +
+        "result_manifest_path, result_bytes, result_files, request_id, target_ids, warnings, backend_job_id, " +
+        "backend_job_operation, backend_job_target, payload, export_directory, export_target_existed, sequence";
+
+    private readonly string _connectionString;
+    private readonly string _databasePath;
+    private readonly ILogger<SqliteJobStore> _logger;
+    private readonly SemaphoreSlim _initGate = new(1, 1);
+    private volatile bool _initialized;
+
+    public SqliteJobStore(IOptions<SqliteJobStoreOptions> options, ILogger<SqliteJobStore> logger)
+    {
+        _databasePath = options.Value.DatabasePath;
+        _logger = logger;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = _databasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public async Task<JobInsertResult> InsertAsync(AgentJob job, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            INSERT INTO jobs ({Columns}) VALUES (
+              $id, $kind, $state, $percent, $bytes_done, $bytes_total, $status_text, $created_at, $started_at, $finished_at,
+              $error_code, $error_summary, $error_description, $error_family, $result_snapshot_ids, $result_export_path,
+              $result_manifest_path, $result_bytes, $result_files, $request_id, $target_ids, $warnings, $backend_job_id,
+              $backend_job_operation, $backend_job_target, $payload, $export_directory, $export_target_existed, $sequence)
+            """;
+        Bind(command, job);
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return new JobInsertResult(true, job);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint
+            && ex.SqliteExtendedErrorCode == SqliteConstraintUnique
+            && job.RequestId is not null)
+        {
+            var existing = await GetByRequestIdAsync(job.RequestId, cancellationToken);
+            if (existing is null)
+            {
+                throw;
+            }
+
+            return new JobInsertResult(false, existing);
+        }
+    }
+
+    public async Task<bool> UpdateAsync(AgentJob job, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            UPDATE jobs SET state = $state, percent = $percent, bytes_done = $bytes_done, bytes_total = $bytes_total,
+              status_text = $status_text, started_at = $started_at, finished_at = $finished_at,
+              error_code = $error_code, error_summary = $error_summary, error_description = $error_description,
+              error_family = $error_family, result_snapshot_ids = $result_snapshot_ids,
+              result_export_path = $result_export_path, result_manifest_path = $result_manifest_path,
+              result_bytes = $result_bytes, result_files = $result_files, warnings = $warnings,
+              backend_job_id = $backend_job_id, backend_job_operation = $backend_job_operation,
+              backend_job_target = $backend_job_target, export_target_existed = $export_target_existed,
+              sequence = $sequence
+            WHERE id = $id AND sequence < $sequence
+            """;
+        Bind(command, job);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public Task<AgentJob?> GetAsync(string jobId, CancellationToken cancellationToken) =>
+        QuerySingleAsync("id", jobId, cancellationToken);
+
+    public Task<AgentJob?> GetByRequestIdAsync(string requestId, CancellationToken cancellationToken) =>
+        QuerySingleAsync("request_id", requestId, cancellationToken);
+
+    public async Task<IReadOnlyList<AgentJob>> ListAsync(JobState? state, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = state is null
+            ? $"SELECT {Columns} FROM jobs ORDER BY created_at DESC, rowid DESC LIMIT $limit"
+            : $"SELECT {Columns} FROM jobs WHERE state = $state ORDER BY created_at DESC, rowid DESC LIMIT $limit";
+        command.Parameters.AddWithValue("$limit", limit);
+        if (state is { } filter)
+        {
+            command.Parameters.AddWithValue("$state", (int)filter);
+        }
+
+        var jobs = new List<AgentJob>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            jobs.Add(Read(reader));
+        }
+
+        return jobs;
+    }
+
+    public void Dispose()
+    {
+        _initGate.Dispose();
+        // Pooled connections keep the file open; release them with the store.
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+    }
+
+    private async Task<AgentJob?> QuerySingleAsync(string column, string value, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // column is one of two constants chosen above, never caller input.
+#pragma warning disable CA2100
+        command.CommandText = $"SELECT {Columns} FROM jobs WHERE {column} = $value";
+#pragma warning restore CA2100
+        command.Parameters.AddWithValue("$value", value);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (!_initialized)
+        {
+            await InitializeAsync(cancellationToken);
+        }
+
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await _initGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_initialized)
+            {
+                return;
+            }
+
+            var directory = Path.GetDirectoryName(_databasePath);
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            await using var connection = new SqliteConnection(_connectionString);
+            await connection.OpenAsync(cancellationToken);
+            await using (var wal = connection.CreateCommand())
+            {
+                wal.CommandText = "PRAGMA journal_mode = WAL;";
+                await wal.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            long version;
+            await using (var read = connection.CreateCommand())
+            {
+                read.CommandText = "PRAGMA user_version;";
+                version = (long)(await read.ExecuteScalarAsync(cancellationToken))!;
+            }
+
+            if (version > SchemaVersion)
+            {
+                throw new InvalidOperationException(
+                    $"The job database '{_databasePath}' has schema version {version}; this agent understands up to {SchemaVersion}. Use a newer agent or another data directory.");
+            }
+
+            if (version < SchemaVersion)
+            {
+                await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+                await using var create = connection.CreateCommand();
+                create.Transaction = transaction;
+                create.CommandText = $"""
+                    CREATE TABLE IF NOT EXISTS jobs (
+                      id TEXT NOT NULL PRIMARY KEY,
+                      kind INTEGER NOT NULL,
+                      state INTEGER NOT NULL,
+                      percent INTEGER NOT NULL,
+                      bytes_done INTEGER NOT NULL,
+                      bytes_total INTEGER NOT NULL,
+                      status_text TEXT NULL,
+                      created_at INTEGER NOT NULL,
+                      started_at INTEGER NULL,
+                      finished_at INTEGER NULL,
+                      error_code INTEGER NULL,
+                      error_summary TEXT NULL,
+                      error_description TEXT NULL,
+                      error_family INTEGER NULL,
+                      result_snapshot_ids TEXT NULL,
+                      result_export_path TEXT NULL,
+                      result_manifest_path TEXT NULL,
+                      result_bytes INTEGER NULL,
+                      result_files INTEGER NULL,
+                      request_id TEXT NULL,
+                      target_ids TEXT NOT NULL,
+                      warnings TEXT NOT NULL,
+                      backend_job_id TEXT NULL,
+                      backend_job_operation INTEGER NULL,
+                      backend_job_target TEXT NULL,
+                      payload TEXT NOT NULL,
+                      export_directory TEXT NULL,
+                      export_target_existed INTEGER NOT NULL,
+                      sequence INTEGER NOT NULL);
+                    CREATE UNIQUE INDEX IF NOT EXISTS ix_jobs_request_id ON jobs (request_id);
+                    CREATE INDEX IF NOT EXISTS ix_jobs_created_at ON jobs (created_at);
+                    CREATE INDEX IF NOT EXISTS ix_jobs_state ON jobs (state);
+                    PRAGMA user_version = {SchemaVersion};
+                    """;
+                await create.ExecuteNonQueryAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                LogSchemaCreated(_logger, _databasePath, SchemaVersion);
+            }
+
+            _initialized = true;
+        }
+        finally
+        {
+            _initGate.Release();
+        }
+    }
+
+    private static void Bind(SqliteCommand command, AgentJob job)
+    {
+        var p = command.Parameters;
+        p.AddWithValue("$id", job.Id);
+        p.AddWithValue("$kind", (int)job.Kind);
+        p.AddWithValue("$state", (int)job.State);
+        p.AddWithValue("$percent", job.Percent);
+        p.AddWithValue("$bytes_done", job.BytesDone);
+        p.AddWithValue("$bytes_total", job.BytesTotal);
+        p.AddWithValue("$status_text", (object?)job.StatusText ?? DBNull.Value);
+        p.AddWithValue("$created_at", job.CreatedAt.UtcTicks);
+        p.AddWithValue("$started_at", (object?)job.StartedAt?.UtcTicks ?? DBNull.Value);
+        p.AddWithValue("$finished_at", (object?)job.FinishedAt?.UtcTicks ?? DBNull.Value);
+        p.AddWithValue("$error_code", (object?)job.Error?.HyperVCode ?? DBNull.Value);
+        p.AddWithValue("$error_summary", (object?)job.Error?.Summary ?? DBNull.Value);
+        p.AddWithValue("$error_description", (object?)job.Error?.Description ?? DBNull.Value);
+        p.AddWithValue("$error_family", job.Error is null ? DBNull.Value : (int)job.Error.Family);
+        p.AddWithValue("$result_snapshot_ids", job.Result is null ? DBNull.Value : ToJson(job.Result.SnapshotIds));
+        p.AddWithValue("$result_export_path", (object?)job.Result?.ExportPath ?? DBNull.Value);
+        p.AddWithValue("$result_manifest_path", (object?)job.Result?.ManifestPath ?? DBNull.Value);
+        p.AddWithValue("$result_bytes", (object?)job.Result?.Bytes ?? DBNull.Value);
+        p.AddWithValue("$result_files", (object?)job.Result?.Files ?? DBNull.Value);
+        p.AddWithValue("$request_id", (object?)job.RequestId ?? DBNull.Value);
+        p.AddWithValue("$target_ids", ToJson(job.TargetIds));
+        p.AddWithValue("$warnings", ToJson(job.Warnings));
+        p.AddWithValue("$backend_job_id", (object?)job.BackendJob?.JobId ?? DBNull.Value);
+        p.AddWithValue("$backend_job_operation", job.BackendJob is null ? DBNull.Value : (int)job.BackendJob.Operation);
+        p.AddWithValue("$backend_job_target", (object?)job.BackendJob?.TargetId ?? DBNull.Value);
+        p.AddWithValue("$payload", job.Payload);
+        p.AddWithValue("$export_directory", (object?)job.ExportDirectory ?? DBNull.Value);
+        p.AddWithValue("$export_target_existed", job.ExportTargetExisted ? 1 : 0);
+        p.AddWithValue("$sequence", job.Sequence);
+    }
+
+    private static AgentJob Read(SqliteDataReader r)
+    {
+        string? Text(int i) => r.IsDBNull(i) ? null : r.GetString(i);
+        DateTimeOffset? Time(int i) => r.IsDBNull(i) ? null : new DateTimeOffset(r.GetInt64(i), TimeSpan.Zero);
+
+        return new AgentJob
+        {
+            Id = r.GetString(0),
+            Kind = (JobKind)r.GetInt32(1),
+            State = (JobState)r.GetInt32(2),
+            Percent = r.GetInt32(3),
+            BytesDone = r.GetInt64(4),
+            BytesTotal = r.GetInt64(5),
+            StatusText = Text(6),
+            CreatedAt = new DateTimeOffset(r.GetInt64(7), TimeSpan.Zero),
+            StartedAt = Time(8),
+            FinishedAt = Time(9),
+            Error = r.IsDBNull(10)
+                ? null
+                : new JobError((uint)r.GetInt64(10), r.GetString(11), r.GetString(12), (HyperVCodeFamily)r.GetInt32(13)),
+            Result = r.IsDBNull(14)
+                ? null
+                : new JobResult(FromJson(r.GetString(14)), Text(15), Text(16), r.GetInt64(17), r.GetInt32(18)),
+            RequestId = Text(19),
+            TargetIds = FromJson(r.GetString(20)),
+            Warnings = FromJson(r.GetString(21)),
+            BackendJob = r.IsDBNull(22)
+                ? null
+                : new BackendJobReference(r.GetString(22), (BackendOperationKind)r.GetInt32(23), Text(24)),
+            Payload = r.GetString(25),
+            ExportDirectory = Text(26),
+            ExportTargetExisted = r.GetInt32(27) != 0,
+            Sequence = r.GetInt64(28),
+        };
+    }
+
+    private static string ToJson(IReadOnlyList<string> values) =>
+        JsonSerializer.Serialize([.. values], JobJsonContext.Default.StringArray);
+
+    private static string[] FromJson(string json) =>
+        JsonSerializer.Deserialize(json, JobJsonContext.Default.StringArray) ?? [];
+
+    [LoggerMessage(EventId = 1101, EventName = "JobStoreSchemaCreated", Level = LogLevel.Information,
+        Message = "Job store {Path} created with schema version {Version}")]
+    private static partial void LogSchemaCreated(ILogger logger, string path, int version);
+}

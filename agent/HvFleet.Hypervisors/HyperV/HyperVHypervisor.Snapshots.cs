@@ -1,0 +1,226 @@
+using HvFleet.Hypervisors.HyperV.Wmi;
+using Microsoft.Extensions.Logging;
+
+namespace HvFleet.Hypervisors.HyperV;
+
+internal sealed partial class HyperVHypervisor
+{
+    /// <summary>Hyper-V's limit on a checkpoint name (VSSD ElementName, reference §3.3).</summary>
+    private const int MaxSnapshotNameLength = 100;
+
+    public Task<OperationResult> CreateSnapshotAsync(SnapshotRequest request, IOperationObserver observer, CancellationToken cancellationToken) => GuardAsync(async () =>
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (request.Name is { Length: > MaxSnapshotNameLength })
+        {
+            throw HypervisorException.InvalidParameter($"Snapshot name is {request.Name.Length} characters long; Hyper-V allows at most {MaxSnapshotNameLength}.");
+        }
+
+        if (!Enum.IsDefined(request.Kind))
+        {
+            throw HypervisorException.InvalidParameter($"Unknown snapshot kind {(int)request.Kind}; expected Standard (1) or Recovery (2).");
+        }
+
+        var progress = new ProgressObserver(observer);
+        if (request.Target.IsCollection)
+        {
+            var collectionResult = await CreateCollectionSnapshotAsync(request, request.Target.CollectionId!, progress, cancellationToken);
+            progress.Complete();
+            return collectionResult;
+        }
+
+        if (request.Target.VmIds.Count == 0)
+        {
+            throw HypervisorException.InvalidParameter("The snapshot target names no collection and no VM.");
+        }
+
+        // Resolve every VM first, so that an unknown id fails before anything is checkpointed.
+        var vms = request.Target.VmIds.Select(id => FindVm(id) ?? throw HypervisorException.NotFound($"Virtual machine '{id}' not found.")).ToList();
+        var ids = new List<string>();
+        var warnings = new List<string>();
+        for (var i = 0; i < vms.Count; i++)
+        {
+            progress.Step(i, vms.Count);
+
+            // Hyper-V refuses a second checkpoint of a VM while one runs: queue ours per VM.
+            using var vmLock = await _locks.AcquireAsync(["vm:" + WmiValues.ToText(vms[i]["Name"])], cancellationToken);
+            var (snapshotId, vmWarnings) = await CreateVmSnapshotAsync(vms[i], request, progress, cancellationToken);
+            ids.Add(snapshotId);
+            warnings.AddRange(vmWarnings);
+        }
+
+        progress.Complete();
+        return new OperationResult(ids, Warnings: warnings);
+    });
+
+    private async Task<OperationResult> CreateCollectionSnapshotAsync(SnapshotRequest request, string collectionId, IOperationObserver observer, CancellationToken cancellationToken)
+    {
+        var group = FindCollection(HyperVNames.VirtualSystemCollection, collectionId);
+        if (group is null)
+        {
+            throw FindCollection(HyperVNames.ManagementCollection, collectionId) is null
+                ? HypervisorException.NotFound($"VM group '{collectionId}' not found.")
+                : HypervisorException.InvalidParameter($"VM group '{collectionId}' is a group of groups; checkpoint its member groups instead.");
+        }
+
+        var groupPath = RequirePath(group);
+        using var memberLocks = await _locks.AcquireAsync(MemberVmIds(group).Select(id => "vm:" + id), cancellationToken);
+        var before = SnapshotCollectionIds(groupPath);
+        var warnings = new List<string>();
+        var snapshotType = request.Kind == SnapshotKind.Recovery ? HyperVValues.CollectionSnapshotRecovery : HyperVValues.CollectionSnapshotStandard;
+
+        // What SnapshotSettings accepts is undocumented (reference §1.1, §9): try one form, fall back
+        // to the other on "invalid parameter", and remember per host what worked.
+        var mode = _collectionSettingsMode;
+        var first = mode != CollectionSettingsMode.Unknown
+            ? mode
+            : request.Consistency == ConsistencyLevel.Default ? CollectionSettingsMode.EmptyString : CollectionSettingsMode.EmbeddedSettings;
+        MethodCall call;
+        try
+        {
+            call = InvokeCollectionSnapshot(groupPath, collectionId, snapshotType, first, request.Consistency);
+            _collectionSettingsMode = first;
+        }
+        catch (HypervisorException ex) when (ex.HyperVCode == HyperVCodes.InvalidParameter && mode == CollectionSettingsMode.Unknown)
+        {
+            var second = first == CollectionSettingsMode.EmptyString ? CollectionSettingsMode.EmbeddedSettings : CollectionSettingsMode.EmptyString;
+            LogSettingsFallback(_logger, first, second);
+            call = InvokeCollectionSnapshot(groupPath, collectionId, snapshotType, second, request.Consistency);
+            _collectionSettingsMode = second;
+        }
+
+        if (_collectionSettingsMode == CollectionSettingsMode.EmptyString && request.Consistency != ConsistencyLevel.Default)
+        {
+            warnings.Add($"This host accepts no settings for group checkpoints; consistency level {request.Consistency} was not applied.");
+        }
+
+        string? resultPath = WmiValues.ToText(call.OutParameters["ResultingSnapshotCollection"]) is { Length: > 0 } direct ? direct : null;
+        if (call.StartedJob)
+        {
+            var job = await _jobs.FollowAsync(RequireJobPath(call), BackendOperationKind.CreateSnapshot, collectionId, observer, cancellationToken);
+            warnings.AddRange(job.Warnings);
+
+            // ResultingSnapshotCollection may be empty after a job (reference §1.1, §9): the job's
+            // Msvm_AffectedJobElement associators name what it created.
+            resultPath ??= Connection.GetRelated(job.JobPath, HyperVNames.AffectedJobElement, HyperVNames.SnapshotCollection, "AffectingElement", "AffectedElement")
+                .Select(o => o.Path)
+                .FirstOrDefault(p => p is not null);
+        }
+
+        string snapshotId;
+        if (resultPath is not null && Connection.GetObject(resultPath) is { } created)
+        {
+            snapshotId = WmiValues.ToText(created["CollectionID"]) ?? string.Empty;
+        }
+        else
+        {
+            // Last resort (reference §1.1): the one snapshot collection of the group that was not there before.
+            var added = SnapshotCollectionIds(groupPath).Except(before, StringComparer.OrdinalIgnoreCase).ToList();
+            snapshotId = added.Count == 1
+                ? added[0]
+                : throw new HypervisorException(
+                    HypervisorErrorKind.Failed,
+                    HyperVCodes.MsvmStatusUnknown,
+                    HyperVCodeFamily.Agent,
+                    $"The group checkpoint of '{collectionId}' completed but its snapshot collection could not be identified ({added.Count} candidates).");
+        }
+
+        if (request.Name is not null)
+        {
+            var snapshotCollection = FindCollection(HyperVNames.SnapshotCollection, snapshotId);
+            if (snapshotCollection is not null)
+            {
+                foreach (var member in Connection.GetRelated(RequirePath(snapshotCollection), HyperVNames.CollectedSnapshots, HyperVNames.VirtualSystemSettingData, "Collection", "Member"))
+                {
+                    await RenameAsync(member, request.Name, cancellationToken);
+                }
+            }
+        }
+
+        return new OperationResult([snapshotId], Warnings: warnings);
+    }
+
+    private MethodCall InvokeCollectionSnapshot(string groupPath, string collectionId, ushort snapshotType, CollectionSettingsMode mode, ConsistencyLevel consistency) =>
+        Invoke(HyperVNames.CollectionSnapshotService, "CreateSnapshot", HyperVCodeFamily.Cim, $"VM group '{collectionId}'", input =>
+        {
+            input["Collection"] = groupPath;
+            input["SnapshotType"] = snapshotType;
+            input["SnapshotSettings"] = mode == CollectionSettingsMode.EmptyString ? string.Empty : SnapshotSettingsText(consistency);
+        });
+
+    private async Task<(string SnapshotId, IReadOnlyList<string> Warnings)> CreateVmSnapshotAsync(IWmiObject vm, SnapshotRequest request, IOperationObserver observer, CancellationToken cancellationToken)
+    {
+        var vmId = WmiValues.ToText(vm["Name"])!;
+        var vmPath = RequirePath(vm);
+        var call = Invoke(HyperVNames.VirtualSystemSnapshotService, "CreateSnapshot", HyperVCodeFamily.Cim, $"VM '{vmId}'", input =>
+        {
+            input["AffectedSystem"] = vmPath;
+
+            // Per-VM numbering differs from the group method (reference §8.1): 2 = full, 32768 = recovery.
+            input["SnapshotType"] = request.Kind == SnapshotKind.Recovery ? HyperVValues.VmSnapshotRecovery : HyperVValues.VmSnapshotFull;
+            input["SnapshotSettings"] = SnapshotSettingsText(request.Consistency);
+        });
+
+        var warnings = new List<string>();
+        string? resultPath = WmiValues.ToText(call.OutParameters["ResultingSnapshot"]) is { Length: > 0 } direct ? direct : null;
+        if (call.StartedJob)
+        {
+            var job = await _jobs.FollowAsync(RequireJobPath(call), BackendOperationKind.CreateSnapshot, vmId, observer, cancellationToken);
+            warnings.AddRange(job.Warnings);
+            resultPath ??= Connection.GetRelated(job.JobPath, HyperVNames.AffectedJobElement, HyperVNames.VirtualSystemSettingData, "AffectingElement", "AffectedElement")
+                .Where(IsSnapshotSettings)
+                .Select(o => o.Path)
+                .FirstOrDefault(p => p is not null);
+        }
+
+        var snapshot = (resultPath is null ? null : Connection.GetObject(resultPath))
+            ?? throw new HypervisorException(
+                HypervisorErrorKind.Failed,
+                HyperVCodes.MsvmStatusUnknown,
+                HyperVCodeFamily.Agent,
+                $"The checkpoint of VM '{vmId}' completed but the job named no resulting snapshot.");
+        if (request.Name is not null)
+        {
+            await RenameAsync(snapshot, request.Name, cancellationToken);
+        }
+
+        return (SnapshotIdOf(WmiValues.ToText(snapshot["InstanceID"]) ?? string.Empty), warnings);
+    }
+
+    /// <summary>An embedded Msvm_VirtualSystemSnapshotSettingData (reference §3.1, §6.3 step 1).</summary>
+    private string SnapshotSettingsText(ConsistencyLevel consistency)
+    {
+        var settings = Connection.CreateInstance(HyperVNames.VirtualSystemSnapshotSettingData);
+        if (HyperVValues.SnapshotConsistency(consistency) is { } level)
+        {
+            settings["ConsistencyLevel"] = level;
+        }
+
+        settings["IgnoreNonSnapshottableDisks"] = true;
+        return settings.GetEmbeddedText();
+    }
+
+    /// <summary>Names a checkpoint: ElementName of its VSSD through VSMS.ModifySystemSettings, as [bareos] and [os-win] do.</summary>
+    private async Task RenameAsync(IWmiObject snapshot, string name, CancellationToken cancellationToken)
+    {
+        snapshot["ElementName"] = name;
+        var text = snapshot.GetEmbeddedText();
+        var call = Invoke(HyperVNames.VirtualSystemManagementService, "ModifySystemSettings", HyperVCodeFamily.Msvm, $"renaming checkpoint to '{name}'", input =>
+            input["SystemSettings"] = text);
+        if (call.StartedJob)
+        {
+            // A helper job: the caller follows the checkpoint, so its id is not reported for re-attach.
+            await _jobs.FollowAsync(RequireJobPath(call), BackendOperationKind.CreateSnapshot, null, NullObserver.Instance, cancellationToken);
+        }
+    }
+
+    private HashSet<string> SnapshotCollectionIds(string groupPath) =>
+        [.. Connection.GetRelated(groupPath, HyperVNames.SnapshotOfVirtualSystemCollection, HyperVNames.SnapshotCollection, "Antecedent", "Dependent")
+            .Select(s => WmiValues.ToText(s["CollectionID"]) ?? string.Empty)];
+
+    private static string RequireJobPath(MethodCall call) =>
+        call.JobPath ?? throw new HypervisorException(HypervisorErrorKind.Failed, HyperVCodes.MsvmStatusUnknown, HyperVCodeFamily.Agent, $"{call.Method} returned 4096 without a Job reference.");
+
+    [LoggerMessage(EventId = 4110, EventName = "HyperVCollectionSettingsFallback", Level = LogLevel.Information, Message = "Group CreateSnapshot refused SnapshotSettings as {Refused}; retrying as {Retried}")]
+    private static partial void LogSettingsFallback(ILogger logger, CollectionSettingsMode refused, CollectionSettingsMode retried);
+}

@@ -1,0 +1,255 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
+
+namespace HvFleet.Hypervisors.Lab;
+
+/// <summary>
+/// Copies a file and computes its SHA-256, the fastest way the platform offers: reflink first
+/// (Auto), then either in-kernel copy_file_range with the hash read running alongside, or one
+/// buffered pass that reads, hashes and writes each chunk. Progress is reported per chunk from
+/// bytes actually copied; cancellation is checked between chunks. The destination must not exist;
+/// on failure or cancellation it is deleted.
+/// </summary>
+internal sealed class LabFileCopier
+{
+    private readonly LabCopyMethod _method;
+    private readonly int _chunkSize;
+    private int _reflinkUnsupported;
+    private int _kernelCopyUnsupported;
+
+    public LabFileCopier(LabCopyMethod method, int chunkSize)
+    {
+        _method = method;
+        _chunkSize = chunkSize;
+    }
+
+    /// <summary>
+    /// Copies <paramref name="source"/> to a new file <paramref name="destination"/>; <paramref name="onBytes"/>
+    /// is called with the number of bytes just copied (a delta), once per chunk.
+    /// </summary>
+    public async Task<LabCopyResult> CopyAsync(string source, string destination, Action<long>? onBytes, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (File.Exists(destination))
+        {
+            throw new IOException($"Copy destination '{destination}' already exists.");
+        }
+
+        try
+        {
+            using var src = File.OpenHandle(source, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+            long length = RandomAccess.GetLength(src);
+
+            if (_method == LabCopyMethod.Auto && Volatile.Read(ref _reflinkUnsupported) == 0)
+            {
+                using var clone = File.OpenHandle(destination, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+                if (LabNativeMethods.TryClone(src, clone))
+                {
+                    onBytes?.Invoke(length);
+                    string sha = await HashAsync(src, length, null, cancellationToken);
+                    return new LabCopyResult(length, sha, LabCopyPath.Reflink);
+                }
+
+                // Not supported on this filesystem (EOPNOTSUPP, EXDEV, EINVAL): stop trying.
+                Volatile.Write(ref _reflinkUnsupported, 1);
+                clone.Close();
+                File.Delete(destination);
+            }
+
+            if ((_method == LabCopyMethod.KernelCopy || _method == LabCopyMethod.Auto) && Volatile.Read(ref _kernelCopyUnsupported) == 0)
+            {
+                var kernel = await TryKernelCopyAsync(src, destination, length, onBytes, cancellationToken);
+                if (kernel is { } done)
+                {
+                    return done;
+                }
+            }
+
+            return await BufferedCopyAsync(src, destination, length, onBytes, cancellationToken);
+        }
+        catch
+        {
+            TryDelete(destination);
+            throw;
+        }
+    }
+
+    /// <summary>SHA-256 of a whole file, read in large sequential chunks.</summary>
+    public async Task<string> HashFileAsync(string path, CancellationToken cancellationToken)
+    {
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.SequentialScan);
+        return await HashAsync(handle, RandomAccess.GetLength(handle), null, cancellationToken);
+    }
+
+    private async Task<LabCopyResult?> TryKernelCopyAsync(SafeFileHandle src, string destination, long length, Action<long>? onBytes, CancellationToken cancellationToken)
+    {
+        using var dst = File.OpenHandle(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, length);
+
+        // The source is immutable while we copy (a frozen snapshot file, or a live disk under its
+        // VM lock), so hashing it in a parallel read pass equals hashing what the kernel copies.
+        using var hashCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var hashTask = Task.Run(() => HashAsync(src, length, null, hashCancel.Token), CancellationToken.None);
+        try
+        {
+            long offset = 0;
+            while (offset < length)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                long want = Math.Min(_chunkSize, length - offset);
+                long copied = await Task.Run(() => LabNativeMethods.CopyRange(src, dst, offset, want), CancellationToken.None);
+                if (copied < 0)
+                {
+                    if (offset == 0)
+                    {
+                        Volatile.Write(ref _kernelCopyUnsupported, 1);
+                        await hashCancel.CancelAsync();
+                        await IgnoreAsync(hashTask);
+                        dst.Close();
+                        File.Delete(destination);
+                        return null;
+                    }
+
+                    throw new IOException($"copy_file_range failed after {offset} bytes copying to '{destination}'.");
+                }
+
+                if (copied == 0)
+                {
+                    throw new IOException($"'{destination}': source ended at {offset} bytes, expected {length}.");
+                }
+
+                offset += copied;
+                onBytes?.Invoke(copied);
+            }
+
+            string sha = await hashTask;
+            return new LabCopyResult(length, sha, LabCopyPath.KernelCopy);
+        }
+        catch
+        {
+            await hashCancel.CancelAsync();
+            await IgnoreAsync(hashTask);
+            throw;
+        }
+    }
+
+    private async Task<LabCopyResult> BufferedCopyAsync(SafeFileHandle src, string destination, long length, Action<long>? onBytes, CancellationToken cancellationToken)
+    {
+        using var dst = File.OpenHandle(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, length);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        byte[] current = ArrayPool<byte>.Shared.Rent(_chunkSize);
+        byte[] next = ArrayPool<byte>.Shared.Rent(_chunkSize);
+        Task? pendingWrite = null;
+        try
+        {
+            // Pipeline: while chunk N is written (pool thread) and hashed (this thread), chunk N+1 is read.
+            long offset = 0;
+            int read = await ReadChunkAsync(src, current, offset, length, cancellationToken);
+            while (read > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var readNext = ReadChunkAsync(src, next, offset + read, length, cancellationToken);
+                var chunk = current.AsMemory(0, read);
+                long writeAt = offset;
+                pendingWrite = Task.Run(() => RandomAccess.Write(dst, chunk.Span, writeAt), CancellationToken.None);
+                hash.AppendData(chunk.Span);
+                await pendingWrite;
+                pendingWrite = null;
+                offset += read;
+                onBytes?.Invoke(read);
+                read = await readNext;
+                (current, next) = (next, current);
+            }
+
+            if (offset != length)
+            {
+                throw new IOException($"'{destination}': source ended at {offset} bytes, expected {length}.");
+            }
+
+            return new LabCopyResult(length, Convert.ToHexStringLower(hash.GetHashAndReset()), LabCopyPath.Buffered);
+        }
+        finally
+        {
+            if (pendingWrite is not null)
+            {
+                await IgnoreAsync(pendingWrite);
+            }
+
+            ArrayPool<byte>.Shared.Return(current);
+            ArrayPool<byte>.Shared.Return(next);
+        }
+    }
+
+    private async Task<string> HashAsync(SafeFileHandle handle, long length, Action<long>? onBytes, CancellationToken cancellationToken)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(_chunkSize);
+        try
+        {
+            long offset = 0;
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int read = await ReadChunkAsync(handle, buffer, offset, length, cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                hash.AppendData(buffer, 0, read);
+                offset += read;
+                onBytes?.Invoke(read);
+            }
+
+            return Convert.ToHexStringLower(hash.GetHashAndReset());
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task<int> ReadChunkAsync(SafeFileHandle handle, byte[] buffer, long offset, long length, CancellationToken cancellationToken)
+    {
+        int want = (int)Math.Min(_chunkSize, Math.Max(0, length - offset));
+        int filled = 0;
+        while (filled < want)
+        {
+            int n = await RandomAccess.ReadAsync(handle, buffer.AsMemory(filled, want - filled), offset + filled, cancellationToken);
+            if (n == 0)
+            {
+                break;
+            }
+
+            filled += n;
+        }
+
+        return filled;
+    }
+
+    private static async Task IgnoreAsync(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch
+        {
+            // The operation already failed or was cancelled; this task's outcome adds nothing.
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

@@ -1,0 +1,69 @@
+namespace HvFleet.Hypervisors.Lab;
+
+public sealed partial class LabHypervisor
+{
+    /// <inheritdoc />
+    /// <remarks>
+    /// A snapshot being exported, or serving as the differential base of a running export, is in
+    /// use (32774). The state file forgets the snapshot first and its files go afterwards; files
+    /// left by a crash in between are removed at the next start. Hyper-V merges a checkpoint's
+    /// differencing disks on delete; lab snapshots are full copies, so there is nothing to merge.
+    /// </remarks>
+    public async Task<OperationResult> DeleteSnapshotAsync(string snapshotId, IOperationObserver observer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        if (string.IsNullOrWhiteSpace(snapshotId))
+        {
+            throw HypervisorException.InvalidParameter("Snapshot id is required.");
+        }
+
+        await EnsureInitializedAsync(cancellationToken);
+        await ReadAsync(state => CheckDeletable(state, snapshotId), cancellationToken);
+        await _faults.DelayAsync(BackendOperationKind.DeleteSnapshot, cancellationToken);
+        observer.ReportProgress(new HypervisorProgress(0, 0, 0, "Deleting checkpoint"));
+
+        LabSnapshotRecord removed;
+        try
+        {
+            removed = await MutateAsync(state =>
+            {
+                // Checked again under the lock that exports take their uses under.
+                var snapshot = CheckDeletable(state, snapshotId);
+                _faults.ThrowIfInjected(BackendOperationKind.DeleteSnapshot);
+                state.Snapshots.Remove(snapshot);
+                return snapshot;
+            }, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogDeleteFailed(_logger, snapshotId, ex);
+            throw;
+        }
+
+        DeleteDirectoryQuietly(_paths.SnapshotDirectory(removed.Id));
+        long bytes = removed.Members.Sum(m => m.Disks.Sum(d => d.SizeBytes));
+        observer.ReportProgress(new HypervisorProgress(100, bytes, bytes, "Checkpoint deleted"));
+        LogSnapshotDeleted(_logger, removed.Id, removed.Name);
+        return new OperationResult([removed.Id], Bytes: bytes, Files: removed.Members.Sum(m => m.Disks.Count));
+    }
+
+    private LabSnapshotRecord CheckDeletable(LabHostState state, string snapshotId)
+    {
+        var snapshot = FindSnapshot(state, snapshotId)
+            ?? throw HypervisorException.NotFound($"Snapshot '{snapshotId}' was not found.");
+        if (_uses.IsInUse(snapshot.Id))
+        {
+            throw HypervisorException.InUse($"Snapshot '{snapshot.Name}' ({snapshot.Id}) is in use by a running export and cannot be deleted now.");
+        }
+
+        foreach (var member in snapshot.Members)
+        {
+            if (FindVm(state, member.VmId) is { State: VmState.Busy or VmState.Other } vm)
+            {
+                throw HypervisorException.InvalidState($"Virtual machine '{vm.Name}' ({vm.Id}) is in state {vm.State}; its checkpoint cannot be deleted now.");
+            }
+        }
+
+        return snapshot;
+    }
+}

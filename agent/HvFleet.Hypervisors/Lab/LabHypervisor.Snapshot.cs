@@ -1,0 +1,252 @@
+using System.Globalization;
+
+namespace HvFleet.Hypervisors.Lab;
+
+public sealed partial class LabHypervisor
+{
+    /// <inheritdoc />
+    /// <remarks>
+    /// Hyper-V freezes a VM's disks at checkpoint time. The lab does the same: it takes the locks of
+    /// every VM involved together (so simulated guest writes cannot interleave), copies or
+    /// reflinks each live disk into the snapshot while hashing it, and releases the locks. A group
+    /// snapshot therefore holds all of its members' disks as of one moment. Errors use the CIM
+    /// family, as Msvm_CollectionSnapshotService.CreateSnapshot does (reference §1.1).
+    /// </remarks>
+    public async Task<OperationResult> CreateSnapshotAsync(SnapshotRequest request, IOperationObserver observer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(observer);
+        ValidateSnapshotRequest(request);
+        await EnsureInitializedAsync(cancellationToken);
+
+        var plan = await ReadAsync(state => PlanSnapshot(state, request), cancellationToken);
+        await _faults.DelayAsync(BackendOperationKind.CreateSnapshot, cancellationToken);
+
+        var staged = new List<(LabSnapshotRecord Record, string Staging)>();
+        var committedDirs = new List<string>();
+        try
+        {
+            long bytesTotal = 0;
+            long bytesDone = 0;
+            using (await _diskLocks.AcquireAsync(plan.Vms.Select(v => v.Id), cancellationToken))
+            {
+                // Re-read the VMs under their locks: their state or disks may have changed since planning.
+                var vms = await ReadAsync(state => RecheckSnapshotVms(state, plan.Vms.Select(v => v.Id)), cancellationToken);
+                bytesTotal = vms.Sum(vm => vm.Disks.Sum(d => d.SizeBytes));
+                observer.ReportProgress(new HypervisorProgress(0, 0, bytesTotal, "Creating checkpoint"));
+                var createdAt = _timeProvider.GetUtcNow();
+
+                if (plan.Collection is { } collection)
+                {
+                    var record = NewSnapshotRecord(request, createdAt, SnapshotScope.Collection, collection.Id, GivenName(request) ?? DefaultName(collection.Name, request.Kind, createdAt));
+                    string staging = _paths.SnapshotStagingDirectory(record.Id);
+                    staged.Add((record, staging));
+                    foreach (var vm in vms)
+                    {
+                        record.Members.Add(await CaptureVmAsync(vm, Guid.NewGuid().ToString("D").ToUpperInvariant(), staging, Progress, cancellationToken));
+                    }
+                }
+                else
+                {
+                    foreach (var vm in vms)
+                    {
+                        var record = NewSnapshotRecord(request, createdAt, SnapshotScope.VirtualMachine, null, GivenName(request) ?? DefaultName(vm.Name, request.Kind, createdAt));
+                        string staging = _paths.SnapshotStagingDirectory(record.Id);
+                        staged.Add((record, staging));
+                        record.Members.Add(await CaptureVmAsync(vm, record.Id, staging, Progress, cancellationToken));
+                    }
+                }
+            }
+
+            _faults.ThrowIfInjected(BackendOperationKind.CreateSnapshot);
+            cancellationToken.ThrowIfCancellationRequested();
+
+            foreach (var (record, staging) in staged)
+            {
+                string final = _paths.SnapshotDirectory(record.Id);
+                System.IO.Directory.Move(staging, final);
+                committedDirs.Add(final);
+            }
+
+            await MutateAsync(state => state.Snapshots.AddRange(staged.Select(s => s.Record)), CancellationToken.None);
+            observer.ReportProgress(new HypervisorProgress(100, bytesTotal, bytesTotal, "Checkpoint created"));
+            foreach (var (record, _) in staged)
+            {
+                LogSnapshotCreated(_logger, record.Id, record.Name, record.Kind, record.Scope, record.Members.Count);
+            }
+
+            return new OperationResult(
+                staged.Select(s => s.Record.Id).ToArray(),
+                Bytes: bytesTotal,
+                Files: staged.Sum(s => s.Record.Members.Sum(m => m.Disks.Count + (m.HasRuntimeState ? 1 : 0))));
+
+            void Progress(long delta)
+            {
+                bytesDone += delta;
+                observer.ReportProgress(new HypervisorProgress(Percent(bytesDone, bytesTotal, 99), bytesDone, bytesTotal, "Capturing disks"));
+            }
+        }
+        catch (Exception ex)
+        {
+            foreach (var (_, staging) in staged)
+            {
+                DeleteDirectoryQuietly(staging);
+            }
+
+            foreach (string dir in committedDirs)
+            {
+                DeleteDirectoryQuietly(dir);
+            }
+
+            LogSnapshotFailed(_logger, DescribeTarget(request.Target), ex);
+            throw;
+        }
+    }
+
+    private static void ValidateSnapshotRequest(SnapshotRequest request)
+    {
+        if (!Enum.IsDefined(request.Kind))
+        {
+            throw HypervisorException.InvalidParameter($"SnapshotType {(int)request.Kind} is not valid: use 1 (Standard) or 2 (Recovery).");
+        }
+
+        if (!Enum.IsDefined(request.Consistency))
+        {
+            throw HypervisorException.InvalidParameter($"ConsistencyLevel {(int)request.Consistency} is not valid.");
+        }
+
+        if (GivenName(request) is { } name && (name.Length > MaxNameLength || name.Any(char.IsControl)))
+        {
+            throw HypervisorException.InvalidParameter($"Snapshot name must be at most {MaxNameLength} printable characters (got {name.Length}).");
+        }
+
+        if (!request.Target.IsCollection)
+        {
+            if (request.Target.VmIds.Count == 0)
+            {
+                throw HypervisorException.InvalidParameter("No virtual machine was given to checkpoint.");
+            }
+
+            var duplicate = request.Target.VmIds.GroupBy(id => id, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+            if (duplicate is not null)
+            {
+                throw HypervisorException.InvalidParameter($"Virtual machine '{duplicate.Key}' is listed more than once.");
+            }
+        }
+    }
+
+    /// <summary>The requested name; null, empty or blank means "name it as Hyper-V would".</summary>
+    private static string? GivenName(SnapshotRequest request) =>
+        string.IsNullOrWhiteSpace(request.Name) ? null : request.Name;
+
+    private static SnapshotPlan PlanSnapshot(LabHostState state, SnapshotRequest request)
+    {
+        if (request.Target.CollectionId is { } collectionId)
+        {
+            var collection = state.Collections.FirstOrDefault(c => string.Equals(c.Id, collectionId, StringComparison.OrdinalIgnoreCase))
+                ?? throw HypervisorException.NotFound($"VM group '{collectionId}' was not found.");
+            if (collection.MemberVmIds.Count == 0)
+            {
+                throw HypervisorException.InvalidState($"VM group '{collection.Name}' ({collection.Id}) has no members to checkpoint.");
+            }
+
+            return new SnapshotPlan(collection, RecheckSnapshotVms(state, collection.MemberVmIds));
+        }
+
+        return new SnapshotPlan(null, RecheckSnapshotVms(state, request.Target.VmIds));
+    }
+
+    private static List<LabVmRecord> RecheckSnapshotVms(LabHostState state, IEnumerable<string> vmIds)
+    {
+        var vms = new List<LabVmRecord>();
+        foreach (string vmId in vmIds)
+        {
+            var vm = FindVm(state, vmId) ?? throw HypervisorException.NotFound($"Virtual machine '{vmId}' was not found.");
+            if (vm.State is VmState.Busy or VmState.Other)
+            {
+                throw HypervisorException.InvalidState($"Virtual machine '{vm.Name}' ({vm.Id}) is in state {vm.State} and cannot be checkpointed.");
+            }
+
+            vms.Add(vm);
+        }
+
+        return vms;
+    }
+
+    private static LabSnapshotRecord NewSnapshotRecord(SnapshotRequest request, DateTimeOffset createdAt, SnapshotScope scope, string? collectionId, string name) => new()
+    {
+        Id = Guid.NewGuid().ToString("D").ToUpperInvariant(),
+        Name = name,
+        Kind = request.Kind,
+        Scope = scope,
+        CreatedAt = createdAt,
+        CollectionId = collectionId,
+        Consistency = request.Consistency,
+    };
+
+    /// <summary>Hyper-V names a checkpoint after its VM and the time; recovery checkpoints say so.</summary>
+    private static string DefaultName(string owner, SnapshotKind kind, DateTimeOffset at)
+    {
+        string time = at.ToString("MM/dd/yyyy - HH:mm:ss", CultureInfo.InvariantCulture);
+        string name = kind == SnapshotKind.Recovery ? $"{owner} - Recovery checkpoint - ({time})" : $"{owner} - ({time})";
+        return name.Length <= MaxNameLength ? name : name[..MaxNameLength];
+    }
+
+    /// <summary>Copies one VM's live disks (caller holds the VM's lock) into <paramref name="snapshotDirectory"/>.</summary>
+    private async Task<LabSnapshotMemberRecord> CaptureVmAsync(LabVmRecord vm, string memberSnapshotId, string snapshotDirectory, Action<long> onBytes, CancellationToken cancellationToken)
+    {
+        string memberDir = LabPaths.MemberDirectory(snapshotDirectory, vm.Id);
+        System.IO.Directory.CreateDirectory(memberDir);
+        var member = new LabSnapshotMemberRecord
+        {
+            SnapshotId = memberSnapshotId,
+            VmId = vm.Id,
+            VmName = vm.Name,
+            StateAtSnapshot = vm.State,
+            ProcessorCount = vm.ProcessorCount,
+            MemoryMiB = vm.MemoryMiB,
+            Generation = vm.Generation,
+        };
+
+        foreach (var disk in vm.Disks)
+        {
+            var copy = await _copier.CopyAsync(_paths.VmDisk(vm.Id, disk.FileName), Path.Combine(memberDir, disk.FileName), onBytes, cancellationToken);
+            LogFileCopied(_logger, disk.FileName, copy.Bytes, copy.Path);
+            member.Disks.Add(new LabDiskRecord { FileName = disk.FileName, Controller = disk.Controller, SizeBytes = copy.Bytes, Sha256 = copy.Sha256 });
+        }
+
+        // A running VM's checkpoint carries its memory (saved state); the lab writes a stand-in.
+        if (vm.State == VmState.Running)
+        {
+            byte[] runtime = new byte[RuntimeStateSizeBytes];
+            Random.Shared.NextBytes(runtime);
+            await File.WriteAllBytesAsync(Path.Combine(memberDir, LabPaths.RuntimeStateFileName(vm.Id)), runtime, cancellationToken);
+            member.HasRuntimeState = true;
+        }
+
+        return member;
+    }
+
+    private static string DescribeTarget(SnapshotTarget target) =>
+        target.CollectionId is { } id ? "group " + id : "VMs " + string.Join(", ", target.VmIds);
+
+    private static int Percent(long done, long total, int cap) =>
+        total <= 0 ? 0 : (int)Math.Min(cap, done * 100 / total);
+
+    private void DeleteDirectoryQuietly(string path)
+    {
+        try
+        {
+            if (System.IO.Directory.Exists(path))
+            {
+                System.IO.Directory.Delete(path, recursive: true);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogCleanupFailed(_logger, path, ex);
+        }
+    }
+
+    private sealed record SnapshotPlan(LabCollectionRecord? Collection, List<LabVmRecord> Vms);
+}

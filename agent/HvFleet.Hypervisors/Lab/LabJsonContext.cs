@@ -1,0 +1,14 @@
+using System.Text.Json.Serialization;
+
+namespace HvFleet.Hypervisors.Lab;
+
+/// <summary>Source-generated JSON for the lab's state file, export manifest and configurations.</summary>
+[JsonSourceGenerationOptions(
+    WriteIndented = true,
+    UseStringEnumConverter = true,
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(LabHostState))]
+[JsonSerializable(typeof(LabExportManifest))]
+[JsonSerializable(typeof(LabVmConfiguration))]
+internal sealed partial class LabJsonContext : JsonSerializerContext;

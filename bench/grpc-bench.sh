@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# gRPC server benchmark (not a test): serves bench.v1.Echo from
+#   (a) HvFleet's server (tests/HvFleet.Interop.Server, Release build),
+#   (b) a C++ gRPC server on Debian's libgrpc++-dev, callback API (bench/cpp/echo_server.cc),
+#   (c) a grpcio asyncio server (bench/python/echo_server.py),
+# each pinned to core 0 while h2load runs on core 1, and prints req/s, p50/p99 latency and our
+# ratio to each, plus server-streaming messages/s and HvFleet's bytes allocated per call, all from
+# one run. h2load counts HTTP statuses only, so every measured run is validated by its DATA byte
+# total: n x (5 + reply size) for unary calls (reference grpc-over-http2.md section 7.3).
+#
+#   bash bench/grpc-bench.sh
+# Knobs (environment): BENCH_REQUESTS (200000), BENCH_WARMUP (30000), BENCH_CONNECTIONS (16),
+# BENCH_STREAMS (32 per connection), BENCH_SIZE (32: request payload and reply size in bytes),
+# BENCH_STREAM_CALLS (400), BENCH_STREAM_COUNT (1000 replies per streaming call).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+requests="${BENCH_REQUESTS:-200000}"
+warmup="${BENCH_WARMUP:-30000}"
+connections="${BENCH_CONNECTIONS:-16}"
+streams="${BENCH_STREAMS:-32}"
+size="${BENCH_SIZE:-32}"
+stream_calls="${BENCH_STREAM_CALLS:-400}"
+stream_count="${BENCH_STREAM_COUNT:-1000}"
+work="$root/artifacts/bench"
+mkdir -p "$work"
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+
+log() { echo "==> $*" >&2; }
+
+# --- tools ---------------------------------------------------------------------------------------
+apt_packages=(libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc g++ pkg-config
+  python3-grpcio python3-protobuf nghttp2-client)
+missing=()
+for pkg in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]} > 0)); then
+  sudo=()
+  [[ "$(id -u)" -eq 0 ]] || sudo=(sudo -n)
+  log "apt-get install ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get update -q
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null
+fi
+
+# --- build the servers ----------------------------------------------------------------------------
+cpp_dir="$work/cpp"
+cpp_server="$cpp_dir/echo_server"
+if [[ ! -x "$cpp_server" || bench/cpp/echo_server.cc -nt "$cpp_server" || tests/interop/protos/bench/v1/echo.proto -nt "$cpp_server" ]]; then
+  log "building the C++ echo server"
+  mkdir -p "$cpp_dir"
+  protoc -I tests/interop/protos --cpp_out="$cpp_dir" --grpc_out="$cpp_dir" \
+    --plugin=protoc-gen-grpc="$(command -v grpc_cpp_plugin)" bench/v1/echo.proto
+  # shellcheck disable=SC2046  # pkg-config prints several flags on purpose
+  g++ -O2 -std=c++17 -I "$cpp_dir" bench/cpp/echo_server.cc "$cpp_dir/bench/v1/echo.pb.cc" \
+    "$cpp_dir/bench/v1/echo.grpc.pb.cc" $(pkg-config --cflags --libs grpc++ protobuf) -o "$cpp_server"
+fi
+
+log "building HvFleet.Interop.Server (Release)"
+dotnet build tests/HvFleet.Interop.Server/HvFleet.Interop.Server.csproj -c Release -nologo -clp:ErrorsOnly >&2
+our_dll="$root/tests/HvFleet.Interop.Server/bin/Release/net10.0/HvFleet.Interop.Server.dll"
+
+# --- request bodies (reference 7.3: protoc --encode, then flag 00 and a 4-byte length) -----------
+frame() { # frame MESSAGE_FILE OUT_FILE
+  local len
+  len=$(stat -c %s "$1")
+  {
+    printf '\000'
+    for shift in 24 16 8 0; do
+      # shellcheck disable=SC2059  # the format is the byte being built
+      printf "\\$(printf '%03o' $(((len >> shift) & 255)))"
+    done
+    cat "$1"
+  } >"$2"
+}
+encode() { # encode TYPE TEXT OUT_FILE
+  printf '%s' "$2" | protoc -I tests/interop/protos --encode="$1" bench/v1/echo.proto >"$3"
+}
+payload_text="$(printf 'a%.0s' $(seq "$size"))"
+encode bench.v1.EchoRequest "payload: \"$payload_text\" response_size: $size" "$work/unary.msg"
+frame "$work/unary.msg" "$work/unary.bin"
+encode bench.v1.EchoStreamRequest "count: $stream_count response_size: $size" "$work/stream.msg"
+frame "$work/stream.msg" "$work/stream.bin"
+# The expected reply, to validate DATA byte totals.
+encode bench.v1.EchoReply "payload: \"$payload_text\"" "$work/reply.msg"
+reply_frame=$((5 + $(stat -c %s "$work/reply.msg")))
+
+# --- running servers and h2load ------------------------------------------------------------------
+server_pid=""
+port=""
+stop_server() {
+  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  server_pid=""
+}
+trap stop_server EXIT
+
+start_server() { # start_server NAME COMMAND...
+  local name="$1"
+  shift
+  taskset -c 0 "$@" >"$work/$name.out" 2>"$work/$name.err" </dev/null &
+  server_pid=$!
+  for _ in $(seq 600); do
+    port="$(awk '/^LISTENING /{print $2; exit}' "$work/$name.out")"
+    [[ -n "$port" ]] && return 0
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "server $name did not start; stderr:" >&2
+  cat "$work/$name.err" >&2
+  exit 1
+}
+
+h2load_run() { # h2load_run OUT_PREFIX PATH BODY N CONNECTIONS STREAMS [--log-file F]
+  local out="$1" path="$2" body="$3" n="$4" c="$5" m="$6"
+  shift 6
+  taskset -c 1 h2load -n "$n" -c "$c" -m "$m" -t 1 -d "$body" \
+    -H 'content-type: application/grpc' -H 'te: trailers' "$@" \
+    "http://127.0.0.1:$port$path" >"$out.txt"
+}
+
+field() { # field FILE: prints "reqs_per_s succeeded data_bytes"
+  awk '
+    /^finished in/ { rps = $4 }
+    /^requests:/ { ok = $8 }
+    /^traffic:/ { for (i = 1; i <= NF; i++) if ($i == "data") { d = $(i - 1) } }
+    END { gsub(/[()]/, "", d); print rps, ok, d }' "$1"
+}
+
+percentile() { # percentile LOG P: latency in ms at percentile P of h2load --log-file
+  sort -n -k3,3 "$1" | awk -v p="$2" '{ v[NR] = $3 } END { i = int(NR * p / 100); if (i < 1) i = 1; printf "%.2f", v[i] / 1000 }'
+}
+
+declare -A rps p50 p99 mps alloc
+bench_server() { # bench_server NAME COMMAND...
+  local name="$1"
+  shift
+  log "$name: starting (core 0)"
+  start_server "$name" "$@"
+
+  log "$name: warm-up, $warmup unary calls"
+  h2load_run "$work/$name.warmup" /bench.v1.Echo/Unary "$work/unary.bin" "$warmup" "$connections" "$streams"
+
+  local before=""
+  if [[ "$name" == hvfleet ]]; then
+    before="$(nghttp "http://127.0.0.1:$port/_bench/allocated")"
+  fi
+
+  log "$name: $requests unary calls, -c $connections -m $streams (h2load on core 1)"
+  h2load_run "$work/$name.unary" /bench.v1.Echo/Unary "$work/unary.bin" "$requests" "$connections" "$streams" \
+    --log-file "$work/$name.unary.log"
+  read -r r ok data < <(field "$work/$name.unary.txt")
+  local expected=$((requests * reply_frame))
+  if [[ "$ok" != "$requests" || "$data" != "$expected" ]]; then
+    echo "$name: INVALID unary run: $ok of $requests succeeded, $data DATA bytes (expected $expected)" >&2
+    exit 1
+  fi
+  rps[$name]="$r"
+  p50[$name]="$(percentile "$work/$name.unary.log" 50)"
+  p99[$name]="$(percentile "$work/$name.unary.log" 99)"
+
+  if [[ -n "$before" ]]; then
+    local after
+    after="$(nghttp "http://127.0.0.1:$port/_bench/allocated")"
+    alloc[$name]=$(((after - before) / requests))
+  fi
+
+  log "$name: $stream_calls streaming calls x $stream_count replies"
+  h2load_run "$work/$name.stream" /bench.v1.Echo/Stream "$work/stream.bin" "$stream_calls" 4 8
+  read -r r ok data < <(field "$work/$name.stream.txt")
+  expected=$((stream_calls * stream_count * reply_frame))
+  if [[ "$ok" != "$stream_calls" || "$data" != "$expected" ]]; then
+    echo "$name: INVALID streaming run: $ok of $stream_calls succeeded, $data DATA bytes (expected $expected)" >&2
+    exit 1
+  fi
+  mps[$name]="$(awk -v r="$r" -v n="$stream_count" 'BEGIN { printf "%.0f", r * n }')"
+  stop_server
+}
+
+bench_server hvfleet dotnet "$our_dll" --port 0 --bench-stats
+bench_server cpp "$cpp_server" --port 0
+bench_server grpcio /usr/bin/python3 bench/python/echo_server.py --port 0
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+echo
+echo "bench.v1.Echo/Unary: $requests calls, ${size}-byte request payload and reply, h2load -c $connections -m $streams -t 1"
+echo "(server pinned to core 0, h2load to core 1; every run validated by its DATA byte total)"
+printf '%-10s %12s %9s %9s %16s\n' server "req/s" "p50 ms" "p99 ms" "stream msgs/s"
+for name in hvfleet cpp grpcio; do
+  printf '%-10s %12.0f %9s %9s %16s\n' "$name" "${rps[$name]}" "${p50[$name]}" "${p99[$name]}" "${mps[$name]}"
+done
+echo "hvfleet/cpp unary ratio: $(ratio "${rps[hvfleet]}" "${rps[cpp]}"); hvfleet/grpcio: $(ratio "${rps[hvfleet]}" "${rps[grpcio]}")"
+echo "hvfleet/cpp streaming ratio: $(ratio "${mps[hvfleet]}" "${mps[cpp]}"); hvfleet/grpcio: $(ratio "${mps[hvfleet]}" "${mps[grpcio]}")"
+echo "hvfleet bytes allocated per unary call (whole process, measured run): ${alloc[hvfleet]}"

@@ -1,0 +1,99 @@
+using System.Collections.Frozen;
+using System.Net.Security;
+using HvFleet.Rpc.Protocol;
+
+namespace HvFleet.Rpc.Client;
+
+/// <summary>
+/// A channel to one address: one <see cref="SocketsHttpHandler"/> (HTTP/2, h2c for http://,
+/// TLS with ALPN h2 for https://, more connections past 100 streams) reused by every call.
+/// </summary>
+public sealed class GrpcChannel : IDisposable
+{
+    private readonly HttpMessageInvoker _invoker;
+    private readonly bool _disposeInvoker;
+
+    private GrpcChannel(Uri address, GrpcChannelOptions options)
+    {
+        if (address.Scheme != Uri.UriSchemeHttp && address.Scheme != Uri.UriSchemeHttps)
+        {
+            throw new ArgumentException($"Address '{address}' must use http:// (h2c) or https:// (TLS).", nameof(address));
+        }
+
+        Address = address;
+        Options = options;
+        Compression = options.CompressionProviders.ToFrozenDictionary(p => p.EncodingName, StringComparer.OrdinalIgnoreCase);
+        AcceptEncoding = string.Join(",", options.CompressionProviders.Select(p => p.EncodingName).Prepend(GrpcProtocol.IdentityEncoding));
+        if (options.HttpHandler is { } handler)
+        {
+            _invoker = new HttpMessageInvoker(handler, options.DisposeHttpHandler);
+            _disposeInvoker = true;
+        }
+        else
+        {
+            _invoker = new HttpMessageInvoker(CreateHandler(address, options), disposeHandler: true);
+            _disposeInvoker = true;
+        }
+    }
+
+    /// <summary>The server address.</summary>
+    public Uri Address { get; }
+
+    public GrpcChannelOptions Options { get; }
+
+    internal HttpMessageInvoker Invoker => _invoker;
+
+    internal FrozenDictionary<string, ICompressionProvider> Compression { get; }
+
+    internal string AcceptEncoding { get; }
+
+    /// <summary>Creates a channel for <c>http://host:port</c> (h2c) or <c>https://host:port</c> (TLS).</summary>
+    public static GrpcChannel ForAddress(string address, GrpcChannelOptions? options = null) =>
+        ForAddress(new Uri(address, UriKind.Absolute), options);
+
+    public static GrpcChannel ForAddress(Uri address, GrpcChannelOptions? options = null) =>
+        new(address ?? throw new ArgumentNullException(nameof(address)), options ?? new GrpcChannelOptions());
+
+    /// <summary>The invoker that typed clients use.</summary>
+    public CallInvoker CreateCallInvoker() => new HttpCallInvoker(this);
+
+    private static SocketsHttpHandler CreateHandler(Uri address, GrpcChannelOptions options)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            EnableMultipleHttp2Connections = true,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            ConnectTimeout = options.ConnectTimeout,
+            AutomaticDecompression = System.Net.DecompressionMethods.None,
+            UseProxy = false,
+            UseCookies = false,
+            AllowAutoRedirect = false,
+
+            // Keepalive pings only while calls are in flight: C-core servers count idle pings as
+            // strikes (reference §1.5).
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+            KeepAlivePingDelay = TimeSpan.FromSeconds(60),
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
+        };
+        if (address.Scheme == Uri.UriSchemeHttps)
+        {
+            handler.SslOptions = new SslClientAuthenticationOptions
+            {
+                ApplicationProtocols = [SslApplicationProtocol.Http2],
+                ClientCertificates = options.ClientCertificates,
+                RemoteCertificateValidationCallback = options.ServerCertificateValidation,
+                TargetHost = options.TargetHost,
+            };
+        }
+
+        return handler;
+    }
+
+    public void Dispose()
+    {
+        if (_disposeInvoker)
+        {
+            _invoker.Dispose();
+        }
+    }
+}

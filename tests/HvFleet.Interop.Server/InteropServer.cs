@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Net;
+using Grpc.Health.V1;
+using HvFleet.Interop.Bench;
+using HvFleet.Interop.Testing;
+using HvFleet.Rpc.Health;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace HvFleet.Interop;
+
+/// <summary>
+/// Builds the interop server: grpc.testing.TestService, grpc.testing.UnimplementedService (no
+/// methods), bench.v1.Echo, health and reflection on HvFleet.Rpc, h2c on 127.0.0.1. Used by
+/// <c>Program</c> (standalone) and in-process by the interop tests.
+/// </summary>
+public static class InteropServer
+{
+    /// <summary>The plain-HTTP endpoint that reports the bytes allocated so far (with --bench-stats).</summary>
+    public const string AllocatedBytesPath = "/_bench/allocated";
+
+    /// <summary>Builds (does not start) the server.</summary>
+    public static WebApplication Build(InteropServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+
+            // h2c with prior knowledge needs an HTTP/2-only endpoint (reference §5.1).
+            kestrel.Listen(IPAddress.Loopback, options.Port, listen => listen.Protocols = HttpProtocols.Http2);
+        });
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddRpcServer();
+
+        var app = builder.Build();
+        app.MapRpcService<TestServiceImpl>();
+        app.MapRpcService<UnimplementedServiceImpl>();
+        app.MapRpcService<EchoServiceImpl>();
+        app.MapRpcHealthService();
+        app.MapRpcReflectionService();
+
+        var health = app.Services.GetRequiredService<HealthStatusManager>();
+        foreach (var service in new[] { string.Empty, TestService.ServiceName, Echo.ServiceName })
+        {
+            health.SetStatus(service, HealthCheckResponse.Types.ServingStatus.Serving);
+        }
+
+        if (options.BenchStats)
+        {
+            app.MapGet(AllocatedBytesPath, () => GC.GetTotalAllocatedBytes(precise: true).ToString(CultureInfo.InvariantCulture));
+        }
+
+        return app;
+    }
+
+    /// <summary>The port a started server listens on (the real one when 0 was asked for).</summary>
+    public static int GetPort(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
+            ?? throw new InvalidOperationException("The server exposes no addresses.");
+        var address = addresses.FirstOrDefault() ?? throw new InvalidOperationException("The server has not been started.");
+        return new Uri(address).Port;
+    }
+}
