@@ -33,7 +33,7 @@ public sealed class FleetEngineCancelTests
         var jobIds = harness.Fleet.Agents.SelectMany(a => a.Jobs).Select(j => j.State.Id).ToList();
         Assert.Equal(6, jobIds.Count);
         Assert.All(jobIds, id => Assert.Contains(id, harness.Fleet.Agents.SelectMany(a => a.CancelRequests)));
-        Assert.All(harness.Fleet.Agents.SelectMany(a => a.Jobs), j => Assert.Equal(Agents.AgentJobState.Cancelled, j.State.State));
+        Assert.All(harness.Fleet.Agents.SelectMany(a => a.Jobs), j => Assert.Equal(HvFleet.Orchestrator.Agents.AgentJobState.Cancelled, j.State.State));
         Assert.Equal(7, final.Tasks.Count(t => t.Outcome == TaskOutcome.Cancelled));
         Assert.Equal(0, harness.Fleet["later"].MutatingCalls);
     }
