@@ -1,8 +1,37 @@
-using HvFleet.Agent.Jobs;
+using HvFleet.Agent.Hosting;
+using Microsoft.Extensions.Options;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddSqliteJobStore(builder.Configuration);
-builder.Services.AddJobEngine(builder.Configuration);
+var (settings, help, errors) = AgentCommandLine.Parse(args);
+if (help)
+{
+    Console.WriteLine(AgentCommandLine.Usage);
+    return 0;
+}
 
-var app = builder.Build();
+if (errors.Count > 0)
+{
+    foreach (var error in errors)
+    {
+        Console.Error.WriteLine("hvfleet-agent: " + error);
+    }
+
+    return 2;
+}
+
+WebApplication app;
+try
+{
+    app = AgentHost.Build(settings);
+}
+catch (OptionsValidationException ex)
+{
+    foreach (var failure in ex.Failures)
+    {
+        Console.Error.WriteLine("hvfleet-agent: " + failure);
+    }
+
+    return 2;
+}
+
 await app.RunAsync();
+return 0;
