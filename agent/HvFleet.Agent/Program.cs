@@ -1,8 +1,37 @@
-using HvFleet.Agent.Jobs;
+using HvFleet.Agent.Hosting;
+using Microsoft.Extensions.Options;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddSqliteJobStore(builder.Configuration);
-builder.Services.AddJobEngine(builder.Configuration);
+var commandLine = AgentCommandLine.Parse(args);
+var environment = AgentEnvironment.Parse(Environment.GetEnvironmentVariables());
+if (commandLine.ShowHelp)
+{
+    Console.WriteLine(AgentCommandLine.Usage);
+    return 0;
+}
 
-var app = builder.Build();
-await app.RunAsync();
+if (commandLine.Errors.Count + environment.Errors.Count > 0)
+{
+    foreach (var error in environment.Errors.Concat(commandLine.Errors))
+    {
+        await Console.Error.WriteLineAsync("hvfleet-agent: " + error);
+    }
+
+    return 2;
+}
+
+try
+{
+    var app = AgentHost.Build(new Dictionary<string, string?>(), commandLine.Overrides, environment.Overrides);
+    await app.RunAsync();
+    return 0;
+}
+catch (OptionsValidationException ex)
+{
+    // Every configuration problem, plainly, instead of a host start failure.
+    foreach (var failure in ex.Failures)
+    {
+        await Console.Error.WriteLineAsync("hvfleet-agent: " + failure);
+    }
+
+    return 2;
+}

@@ -35,22 +35,34 @@ try
     }
 
     string snapshotDir = Path.Combine(labDir, "snapshots", snapshotId);
+
+    // "+sha256": the export hashes every file while copying it (Lab:RehashOnExport = true).
+    // "+recorded": it takes the digests recorded when the snapshot captured the disks (default).
     var runner = new BenchmarkRunner(root, settings.Runs);
-    // "+sha256": the export hashes every file while copying it (default). "+recorded": it uses the
-    // digests recorded when the snapshot captured the disks (Lab:RehashOnExport = false).
-    var cp = await runner.BestAsync("cp -r", async target => await BenchmarkRunner.RunCpAsync(snapshotDir, target));
-    await runner.BestAsync("sha256 only (no copy)", _ => BenchmarkRunner.HashAllAsync(snapshotDir));
-    Console.WriteLine();
-    foreach (var (method, rehash) in new[] { (LabCopyMethod.Auto, true), (LabCopyMethod.KernelCopy, true), (LabCopyMethod.Buffered, true), (LabCopyMethod.Auto, false) })
+    var labs = new List<LabHypervisor>();
+    runner.Add("cp -r", target => BenchmarkRunner.RunCpAsync(snapshotDir, target));
+    runner.Add("sha256 only (no copy)", _ => BenchmarkRunner.HashAllAsync(snapshotDir));
+    var exports = new[] { (LabCopyMethod.Auto, false), (LabCopyMethod.Auto, true), (LabCopyMethod.KernelCopy, true), (LabCopyMethod.Buffered, true) };
+    foreach (var (method, rehash) in exports)
     {
-        await using var lab = BenchmarkLab.Create(labDir, diskBytes, method, rehash);
-        string name = $"export {method}{(rehash ? "+sha256" : "+recorded")}";
-        var export = await runner.BestAsync(name, async target =>
-        {
-            var result = await lab.ExportSnapshotAsync(new ExportRequest(snapshotId, target, ExportOptions.Default, false), NullObserver.Instance, CancellationToken.None);
-            return result.Bytes;
-        });
-        Console.WriteLine($"  ratio {name} / cp = {export.MiBPerSecond / cp.MiBPerSecond:F2}x");
+        var lab = BenchmarkLab.Create(labDir, diskBytes, method, rehash);
+        labs.Add(lab);
+        runner.Add($"export {method}{(rehash ? "+sha256" : "+recorded")}", async target =>
+            (await lab.ExportSnapshotAsync(new ExportRequest(snapshotId, target, ExportOptions.Default, false), NullObserver.Instance, CancellationToken.None)).Bytes);
+    }
+
+    var best = await runner.RunAsync();
+    foreach (var lab in labs)
+    {
+        await lab.DisposeAsync();
+    }
+
+    Console.WriteLine();
+    Console.WriteLine($"Best of {settings.Runs} (load average now {File.ReadAllText("/proc/loadavg").Split(' ')[0]}):");
+    var cp = best["cp -r"];
+    foreach (var (name, result) in best)
+    {
+        Console.WriteLine($"  {name,-28} {result.MiBPerSecond,6:F0} MiB/s   {result.MiBPerSecond / cp.MiBPerSecond:F2}x cp");
     }
 }
 finally

@@ -130,10 +130,7 @@ internal sealed partial class JobManager
         {
         }
 
-        foreach (var runtime in running)
-        {
-            runtime.RequestStop(JobStopReason.AgentStopping);
-        }
+        await Task.WhenAll(running.Select(runtime => runtime.RequestStopAsync(JobStopReason.AgentStopping)));
 
         try
         {

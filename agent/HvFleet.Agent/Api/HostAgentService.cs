@@ -1,0 +1,298 @@
+using Google.Protobuf.WellKnownTypes;
+using HvFleet.Agent.Hosting;
+using HvFleet.Agent.Jobs;
+using HvFleet.Hypervisors;
+using HvFleet.Protos.Agent.V1;
+using HvFleet.Rpc;
+using HvFleet.Rpc.Server;
+using Microsoft.Extensions.Options;
+using JobKind = HvFleet.Agent.Jobs.JobKind;
+using VmState = HvFleet.Hypervisors.VmState;
+using JobState = HvFleet.Agent.Jobs.JobState;
+using ProtoJobState = HvFleet.Protos.Agent.V1.JobState;
+
+namespace HvFleet.Agent.Api;
+
+/// <summary>
+/// hvfleet.agent.v1.HostAgent. Validates each request before a job exists (statuses naming the
+/// field), hands mutating calls to the job engine and streams the job's whole state until it is
+/// terminal; a failed job is data, the stream still ends OK.
+/// </summary>
+internal sealed partial class HostAgentService(
+    IHypervisor hypervisor,
+    JobManager jobs,
+    IJobStore store,
+    IOptions<AgentOptions> agentOptions,
+    IOptions<JobOptions> jobOptions,
+    AgentRuntimeInfo runtime,
+    ILogger<HostAgentService> logger) : HostAgent.HostAgentBase
+{
+    private const int DefaultPageSize = 100;
+    private const int MaxPageSize = 1000;
+
+    public override async Task<GetHostInfoResponse> GetHostInfo(GetHostInfoRequest request, ServerCallContext context)
+    {
+        var info = await Call(() => hypervisor.GetInfoAsync(context.CancellationToken));
+        var options = jobOptions.Value;
+        var response = new GetHostInfoResponse
+        {
+            HostName = Environment.MachineName,
+            Backend = info.Kind == HypervisorKind.HyperV ? Backend.Hyperv : Backend.Lab,
+            AgentVersion = AgentRuntimeInfo.Version,
+            OsDescription = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+            StartedAt = Timestamp.FromDateTimeOffset(runtime.StartedAt),
+            HypervisorVersion = info.Version,
+            Limits = new HostLimits
+            {
+                MaxConcurrentSnapshots = options.MaxConcurrentSnapshots,
+                MaxConcurrentExports = options.MaxConcurrentExports,
+                MaxQueuedJobs = options.MaxQueuedJobs,
+                MaxNameLength = JobRequestValidator.MaxNameLength,
+                MaxReceiveMessageBytes = HvFleet.Rpc.Protocol.GrpcProtocol.DefaultMaxReceiveMessageSize,
+            },
+        };
+        response.Capabilities.AddRange(info.Capabilities);
+        response.Limits.ExportRoots.AddRange(agentOptions.Value.ExportRoots);
+        if (runtime.Certificate is { } certificate)
+        {
+            response.Certificate = certificate;
+        }
+
+        return response;
+    }
+
+    public override async Task<ListVirtualMachinesResponse> ListVirtualMachines(ListVirtualMachinesRequest request, ServerCallContext context)
+    {
+        var vms = await Call(() => hypervisor.ListVirtualMachinesAsync(context.CancellationToken));
+        var response = new ListVirtualMachinesResponse();
+        response.VirtualMachines.AddRange(vms.Select(AgentProtoMapper.ToProto));
+        return response;
+    }
+
+    public override async Task<ListCollectionsResponse> ListCollections(ListCollectionsRequest request, ServerCallContext context)
+    {
+        var collections = await Call(() => hypervisor.ListCollectionsAsync(context.CancellationToken));
+        var response = new ListCollectionsResponse();
+        response.Collections.AddRange(collections.Select(AgentProtoMapper.ToProto));
+        return response;
+    }
+
+    public override async Task<ListSnapshotsResponse> ListSnapshots(ListSnapshotsRequest request, ServerCallContext context)
+    {
+        var filter = new SnapshotFilter(NullIfEmpty(request.CollectionId), NullIfEmpty(request.VmId));
+        var snapshots = await Call(() => hypervisor.ListSnapshotsAsync(filter, context.CancellationToken));
+        var response = new ListSnapshotsResponse();
+        response.Snapshots.AddRange(snapshots.Select(AgentProtoMapper.ToProto));
+        return response;
+    }
+
+    public override async Task CreateSnapshot(CreateSnapshotRequest request, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        var requestId = NullIfEmpty(request.RequestId);
+        if (request.TargetCase == CreateSnapshotRequest.TargetOneofCase.None)
+        {
+            throw new RpcException(StatusCode.InvalidArgument, "target: set collection_id or vms");
+        }
+
+        var domain = AgentProtoMapper.FromProto(request);
+        ThrowIfInvalid(JobRequestValidator.ValidateCreateSnapshot(domain, requestId));
+        if (!await IsReplayAsync(requestId, ct))
+        {
+            await CheckSnapshotTargetAsync(domain.Target, ct);
+        }
+
+        await RunJobAsync(new CreateSnapshotJobSpec(domain), requestId, responseStream, context);
+    }
+
+    public override async Task ExportSnapshot(ExportSnapshotRequest request, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        var requestId = NullIfEmpty(request.RequestId);
+        var domain = AgentProtoMapper.FromProto(request);
+        ThrowIfInvalid(JobRequestValidator.ValidateExportSnapshot(domain, requestId, agentOptions.Value.ExportRoots, out var confined));
+        if (!await IsReplayAsync(requestId, ct))
+        {
+            var snapshots = await Call(() => hypervisor.ListSnapshotsAsync(SnapshotFilter.All, ct));
+            if (!snapshots.Any(s => s.Id == domain.SnapshotId))
+            {
+                throw new RpcException(StatusCode.NotFound, $"snapshot_id: snapshot '{domain.SnapshotId}' does not exist on this host");
+            }
+
+            if (domain.Options.DifferentialBackupBase is { } baseId && !snapshots.Any(s => s.Id == baseId))
+            {
+                throw new RpcException(StatusCode.NotFound, $"settings.differential_backup_base: snapshot '{baseId}' does not exist on this host");
+            }
+        }
+
+        await RunJobAsync(new ExportSnapshotJobSpec(confined!), requestId, responseStream, context);
+    }
+
+    public override async Task DeleteSnapshot(DeleteSnapshotRequest request, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        var requestId = NullIfEmpty(request.RequestId);
+        ThrowIfInvalid(JobRequestValidator.ValidateDeleteSnapshot(request.SnapshotId, requestId));
+        if (!await IsReplayAsync(requestId, ct))
+        {
+            var snapshots = await Call(() => hypervisor.ListSnapshotsAsync(SnapshotFilter.All, ct));
+            if (!snapshots.Any(s => s.Id == request.SnapshotId))
+            {
+                throw new RpcException(StatusCode.NotFound, $"snapshot_id: snapshot '{request.SnapshotId}' does not exist on this host");
+            }
+        }
+
+        await RunJobAsync(new DeleteSnapshotJobSpec(request.SnapshotId), requestId, responseStream, context);
+    }
+
+    public override async Task WatchJob(WatchJobRequest request, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
+    {
+        RequireId("job_id", request.JobId);
+        if (await jobs.GetAsync(request.JobId, context.CancellationToken) is null)
+        {
+            throw new RpcException(StatusCode.NotFound, $"job_id: job '{request.JobId}' is unknown to this agent");
+        }
+
+        await StreamAsync(request.JobId, responseStream, context);
+    }
+
+    public override async Task<GetJobResponse> GetJob(GetJobRequest request, ServerCallContext context)
+    {
+        RequireId("job_id", request.JobId);
+        var job = await jobs.GetAsync(request.JobId, context.CancellationToken)
+            ?? throw new RpcException(StatusCode.NotFound, $"job_id: job '{request.JobId}' is unknown to this agent");
+        return new GetJobResponse { Job = AgentProtoMapper.ToProto(job) };
+    }
+
+    public override async Task<ListJobsResponse> ListJobs(ListJobsRequest request, ServerCallContext context)
+    {
+        if (request.PageSize is < 0 or > MaxPageSize)
+        {
+            throw new RpcException(StatusCode.InvalidArgument, $"page_size: must be between 0 and {MaxPageSize} (0 = default {DefaultPageSize})");
+        }
+
+        JobState? state = null;
+        if (request.State != ProtoJobState.Unspecified)
+        {
+            state = AgentProtoMapper.FromProto(request.State)
+                ?? throw new RpcException(StatusCode.InvalidArgument, $"state: unknown value {(int)request.State}");
+        }
+
+        var list = await jobs.ListAsync(state, request.PageSize == 0 ? DefaultPageSize : request.PageSize, context.CancellationToken);
+        var response = new ListJobsResponse();
+        response.Jobs.AddRange(list.Select(AgentProtoMapper.ToProto));
+        return response;
+    }
+
+    public override async Task<CancelJobResponse> CancelJob(CancelJobRequest request, ServerCallContext context)
+    {
+        RequireId("job_id", request.JobId);
+        var job = await jobs.CancelAsync(request.JobId, context.CancellationToken)
+            ?? throw new RpcException(StatusCode.NotFound, $"job_id: job '{request.JobId}' is unknown to this agent");
+        LogCancelRequested(logger, request.JobId, context.Peer);
+        return new CancelJobResponse { Job = AgentProtoMapper.ToProto(job) };
+    }
+
+    private async Task RunJobAsync(JobSpec spec, string? requestId, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
+    {
+        var start = await jobs.StartAsync(spec, requestId, context.CancellationToken);
+        switch (start.Outcome)
+        {
+            case JobStartOutcome.Created or JobStartOutcome.Existing:
+                LogJobStarted(logger, start.Job!.Id, spec.Kind, start.Outcome == JobStartOutcome.Existing, context.Peer);
+                await StreamAsync(start.Job.Id, responseStream, context);
+                break;
+            case JobStartOutcome.RequestIdConflict:
+                throw new RpcException(StatusCode.InvalidArgument, "request_id: " + start.Message);
+            case JobStartOutcome.QueueFull:
+                throw new RpcException(StatusCode.ResourceExhausted, start.Message ?? "The host's job queue is full.");
+            default:
+                throw new RpcException(StatusCode.Unavailable, start.Message ?? "The agent is not accepting jobs.");
+        }
+    }
+
+    private async Task StreamAsync(string jobId, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
+    {
+        // The whole state each time, until the terminal one; the job outlives a departed client.
+        await foreach (var job in jobs.WatchAsync(jobId, context.CancellationToken))
+        {
+            await responseStream.WriteAsync(AgentProtoMapper.ToEvent(job), context.CancellationToken);
+        }
+    }
+
+    private async Task<bool> IsReplayAsync(string? requestId, CancellationToken cancellationToken) =>
+        requestId is not null && await store.GetByRequestIdAsync(requestId, cancellationToken) is not null;
+
+    private async Task CheckSnapshotTargetAsync(SnapshotTarget target, CancellationToken cancellationToken)
+    {
+        var vms = (await Call(() => hypervisor.ListVirtualMachinesAsync(cancellationToken))).ToDictionary(v => v.Id, StringComparer.OrdinalIgnoreCase);
+        IReadOnlyList<string> members;
+        if (target.CollectionId is { } collectionId)
+        {
+            var collections = await Call(() => hypervisor.ListCollectionsAsync(cancellationToken));
+            var collection = collections.FirstOrDefault(c => string.Equals(c.Id, collectionId, StringComparison.OrdinalIgnoreCase))
+                ?? throw new RpcException(StatusCode.NotFound, $"collection_id: VM group '{collectionId}' does not exist on this host");
+            if (collection.MemberVmIds.Count == 0)
+            {
+                throw HypervisorStatus.Precondition(HyperVCodes.InvalidState, HyperVCodeFamily.Cim, $"collection_id: VM group '{collection.Name}' has no member VMs to checkpoint");
+            }
+
+            members = collection.MemberVmIds;
+        }
+        else
+        {
+            for (var i = 0; i < target.VmIds.Count; i++)
+            {
+                if (!vms.ContainsKey(target.VmIds[i]))
+                {
+                    throw new RpcException(StatusCode.NotFound, $"vms.vm_ids[{i}]: VM '{target.VmIds[i]}' does not exist on this host");
+                }
+            }
+
+            members = target.VmIds;
+        }
+
+        foreach (var id in members)
+        {
+            if (vms.TryGetValue(id, out var vm) && vm.State == VmState.Busy)
+            {
+                throw HypervisorStatus.Precondition(HyperVCodes.InvalidState, HyperVCodeFamily.Cim, $"VM '{vm.Name}' ({vm.Id}) is busy (being deleted or changed) and cannot be checkpointed now");
+            }
+        }
+    }
+
+    private static async Task<T> Call<T>(Func<Task<T>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (HypervisorException ex)
+        {
+            throw HypervisorStatus.ToRpcException(ex);
+        }
+    }
+
+    private static void ThrowIfInvalid(IReadOnlyList<FieldError> errors)
+    {
+        if (errors.Count > 0)
+        {
+            throw new RpcException(StatusCode.InvalidArgument, string.Join("; ", errors));
+        }
+    }
+
+    private static void RequireId(string field, string value)
+    {
+        var errors = new List<FieldError>();
+        JobRequestValidator.ValidateId(field, value, errors);
+        ThrowIfInvalid(errors);
+    }
+
+    private static string? NullIfEmpty(string value) => string.IsNullOrEmpty(value) ? null : value;
+
+    [LoggerMessage(EventId = 100, EventName = "JobStreamStarted", Level = LogLevel.Information, Message = "Job {JobId} ({Kind}) started for {Peer}; replay: {Replay}.")]
+    private static partial void LogJobStarted(ILogger logger, string jobId, JobKind kind, bool replay, string peer);
+
+    [LoggerMessage(EventId = 101, EventName = "CancelRequested", Level = LogLevel.Information, Message = "Cancel of job {JobId} requested by {Peer}.")]
+    private static partial void LogCancelRequested(ILogger logger, string jobId, string peer);
+}
