@@ -70,12 +70,34 @@ internal sealed class ExportTarget
         // Hyper-V creates the export directory itself; an export of nothing still yields the target.
         Directory.CreateDirectory(WorkingDirectory);
         var files = Directory.EnumerateFiles(WorkingDirectory, "*", SearchOption.AllDirectories).Select(f => new FileInfo(f).Length).ToList();
+
+        // Overwrite: the previous content goes aside first and comes back if the new export cannot take its place.
+        string? previous = null;
         if (Directory.Exists(_target))
         {
-            Directory.Delete(_target, recursive: true);
+            previous = WorkingDirectory + ".previous";
+            Directory.Move(_target, previous);
         }
 
-        Directory.Move(WorkingDirectory, _target);
+        try
+        {
+            Directory.Move(WorkingDirectory, _target);
+        }
+        catch
+        {
+            if (previous is not null)
+            {
+                Directory.Move(previous, _target);
+            }
+
+            throw;
+        }
+
+        if (previous is not null)
+        {
+            Directory.Delete(previous, recursive: true);
+        }
+
         return (files.Sum(), files.Count);
     }
 
