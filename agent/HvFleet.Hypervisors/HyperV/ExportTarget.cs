@@ -45,7 +45,8 @@ internal sealed class ExportTarget
 
         var parent = Path.GetDirectoryName(target)
             ?? throw HypervisorException.InvalidParameter($"Export directory '{target}' has no parent directory.", HyperVCodeFamily.Msvm);
-        var staging = Path.Combine(parent, $".{Path.GetFileName(target)}.hvfleet-{Guid.NewGuid():N}");
+        // The agent removes ".<name>.hvfleet-tmp-*" left by a crash (ExportCleanup), as for the lab.
+        var staging = Path.Combine(parent, $".{Path.GetFileName(target)}.hvfleet-tmp-{Guid.NewGuid():N}");
         return new ExportTarget(target, staging, staged: true);
     }
 
