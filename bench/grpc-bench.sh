@@ -3,6 +3,7 @@
 #   (a) HvFleet's server (tests/HvFleet.Interop.Server, Release build),
 #   (b) a C++ gRPC server on Debian's libgrpc++-dev, callback API (bench/cpp/echo_server.cc),
 #   (c) a grpcio asyncio server (bench/python/echo_server.py),
+# plus, as a floor, the same unary calls answered on bare Kestrel inside (a) without the rpc layer,
 # each pinned to core 0 while h2load runs on core 1, and prints req/s, p50/p99 latency and our
 # ratio to each, plus server-streaming messages/s and HvFleet's bytes allocated per call, all from
 # one run. h2load counts HTTP statuses only, so every measured run is validated by its DATA byte
@@ -135,22 +136,11 @@ percentile() { # percentile LOG P: latency in ms at percentile P of h2load --log
 }
 
 declare -A rps p50 p99 mps alloc
-bench_server() { # bench_server NAME COMMAND...
-  local name="$1"
-  shift
-  log "$name: starting (core 0)"
-  start_server "$name" "$@"
 
-  log "$name: warm-up, $warmup unary calls"
-  h2load_run "$work/$name.warmup" /bench.v1.Echo/Unary "$work/unary.bin" "$warmup" "$connections" "$streams"
-
-  local before=""
-  if [[ "$name" == hvfleet ]]; then
-    before="$(nghttp "http://127.0.0.1:$port/_bench/allocated")"
-  fi
-
+unary_run() { # unary_run NAME PATH: one measured, validated unary run; fills rps/p50/p99[NAME]
+  local name="$1" path="$2" r ok data
   log "$name: $requests unary calls, -c $connections -m $streams (h2load on core 1)"
-  h2load_run "$work/$name.unary" /bench.v1.Echo/Unary "$work/unary.bin" "$requests" "$connections" "$streams" \
+  h2load_run "$work/$name.unary" "$path" "$work/unary.bin" "$requests" "$connections" "$streams" \
     --log-file "$work/$name.unary.log"
   read -r r ok data < <(field "$work/$name.unary.txt")
   local expected=$((requests * reply_frame))
@@ -161,7 +151,26 @@ bench_server() { # bench_server NAME COMMAND...
   rps[$name]="$r"
   p50[$name]="$(percentile "$work/$name.unary.log" 50)"
   p99[$name]="$(percentile "$work/$name.unary.log" 99)"
+}
 
+bench_server() { # bench_server NAME COMMAND...
+  local name="$1" r ok data
+  shift
+  log "$name: starting (core 0)"
+  start_server "$name" "$@"
+
+  log "$name: warm-up, $warmup unary calls"
+  h2load_run "$work/$name.warmup" /bench.v1.Echo/Unary "$work/unary.bin" "$warmup" "$connections" "$streams"
+
+  local before=""
+  if [[ "$name" == hvfleet ]]; then
+    # The same process answering the same calls straight on Kestrel, without the rpc layer.
+    h2load_run "$work/floor.warmup" /bench.floor/Unary "$work/unary.bin" "$warmup" "$connections" "$streams"
+    unary_run kestrel-floor /bench.floor/Unary
+    before="$(nghttp "http://127.0.0.1:$port/_bench/allocated")"
+  fi
+
+  unary_run "$name" /bench.v1.Echo/Unary
   if [[ -n "$before" ]]; then
     local after
     after="$(nghttp "http://127.0.0.1:$port/_bench/allocated")"
@@ -171,7 +180,7 @@ bench_server() { # bench_server NAME COMMAND...
   log "$name: $stream_calls streaming calls x $stream_count replies"
   h2load_run "$work/$name.stream" /bench.v1.Echo/Stream "$work/stream.bin" "$stream_calls" 4 8
   read -r r ok data < <(field "$work/$name.stream.txt")
-  expected=$((stream_calls * stream_count * reply_frame))
+  local expected=$((stream_calls * stream_count * reply_frame))
   if [[ "$ok" != "$stream_calls" || "$data" != "$expected" ]]; then
     echo "$name: INVALID streaming run: $ok of $stream_calls succeeded, $data DATA bytes (expected $expected)" >&2
     exit 1
@@ -191,10 +200,11 @@ echo
 echo "bench.v1.Echo/Unary: $requests calls, ${size}-byte request payload and reply, h2load -c $connections -m $streams -t 1"
 echo "(server pinned to core 0, h2load to core 1; every run validated by its DATA byte total;"
 echo " load average before/after: $load_before / $load_after on $(nproc) cores: other work on the machine skews every figure)"
-printf '%-10s %12s %9s %9s %16s\n' server "req/s" "p50 ms" "p99 ms" "stream msgs/s"
-for name in hvfleet cpp grpcio; do
-  printf '%-10s %12.0f %9s %9s %16s\n' "$name" "${rps[$name]}" "${p50[$name]}" "${p99[$name]}" "${mps[$name]}"
+printf '%-14s %12s %9s %9s %16s\n' server "req/s" "p50 ms" "p99 ms" "stream msgs/s"
+for name in hvfleet cpp grpcio kestrel-floor; do
+  printf '%-14s %12.0f %9s %9s %16s\n' "$name" "${rps[$name]}" "${p50[$name]}" "${p99[$name]}" "${mps[$name]:--}"
 done
 echo "hvfleet/cpp unary ratio: $(ratio "${rps[hvfleet]}" "${rps[cpp]}"); hvfleet/grpcio: $(ratio "${rps[hvfleet]}" "${rps[grpcio]}")"
 echo "hvfleet/cpp streaming ratio: $(ratio "${mps[hvfleet]}" "${mps[cpp]}"); hvfleet/grpcio: $(ratio "${mps[hvfleet]}" "${mps[grpcio]}")"
+echo "hvfleet/kestrel-floor unary ratio: $(ratio "${rps[hvfleet]}" "${rps[kestrel-floor]}") (kestrel-floor: the same process answering on bare Kestrel, no rpc layer)"
 echo "hvfleet bytes allocated per unary call (whole process, measured run): ${alloc[hvfleet]}"
