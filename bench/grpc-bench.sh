@@ -180,14 +180,17 @@ bench_server() { # bench_server NAME COMMAND...
   stop_server
 }
 
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 bench_server hvfleet dotnet "$our_dll" --port 0 --bench-stats
 bench_server cpp "$cpp_server" --port 0
 bench_server grpcio /usr/bin/python3 bench/python/echo_server.py --port 0
 
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo
 echo "bench.v1.Echo/Unary: $requests calls, ${size}-byte request payload and reply, h2load -c $connections -m $streams -t 1"
-echo "(server pinned to core 0, h2load to core 1; every run validated by its DATA byte total)"
+echo "(server pinned to core 0, h2load to core 1; every run validated by its DATA byte total;"
+echo " load average before/after: $load_before / $load_after on $(nproc) cores: other work on the machine skews every figure)"
 printf '%-10s %12s %9s %9s %16s\n' server "req/s" "p50 ms" "p99 ms" "stream msgs/s"
 for name in hvfleet cpp grpcio; do
   printf '%-10s %12.0f %9s %9s %16s\n' "$name" "${rps[$name]}" "${p50[$name]}" "${p99[$name]}" "${mps[$name]}"

@@ -49,6 +49,16 @@ internal sealed class ExportTarget
         return new ExportTarget(target, staging, staged: true);
     }
 
+    /// <summary>The staging folder to record for re-attach; null when Hyper-V writes to the target directly.</summary>
+    public string? Staging => _staged ? WorkingDirectory : null;
+
+    /// <summary>An export whose staging folder was recorded before an agent restart.</summary>
+    public static ExportTarget Resume(string? staging, string directory)
+    {
+        var target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
+        return staging is null ? new ExportTarget(target, target, staged: false) : new ExportTarget(target, staging, staged: true);
+    }
+
     /// <summary>Puts the export in place; returns its size in bytes and its number of files (0 when remote).</summary>
     public (long Bytes, int Files) Commit()
     {

@@ -35,12 +35,22 @@ internal sealed partial class HyperVJobFollower
     /// <summary>
     /// Binds the job a method started, reports its InstanceID for re-attach, and follows it.
     /// </summary>
-    public async Task<JobCompletion> FollowAsync(string jobPath, BackendOperationKind operation, string? targetId, IOperationObserver observer, CancellationToken cancellationToken)
+    public async Task<JobCompletion> FollowAsync(string jobPath, BackendOperationKind operation, HyperVResumeState? state, IOperationObserver observer, CancellationToken cancellationToken)
     {
         var job = _owner.Connection.GetObject(jobPath) ?? throw Vanished(jobPath, "before it could be read");
         var instanceId = WmiValues.ToText(job["InstanceID"]) ?? jobPath;
-        LogJobStarted(_logger, instanceId, operation, targetId);
-        observer.ReportBackendJob(new BackendJobReference(instanceId, operation, targetId));
+        LogJobStarted(_logger, instanceId, operation, state?.Target);
+        try
+        {
+            observer.ReportBackendJob(new BackendJobReference(instanceId, operation, state?.ToJson()));
+        }
+        catch
+        {
+            // Nobody could re-attach to a job the agent failed to record: stop it rather than leave it running.
+            await AbandonAsync(job, instanceId);
+            throw;
+        }
+
         return await FollowBoundAsync(job, instanceId, observer, cancellationToken);
     }
 
@@ -66,7 +76,15 @@ internal sealed partial class HyperVJobFollower
             if (percent != lastPercent)
             {
                 lastPercent = percent;
-                observer.ReportProgress(new HypervisorProgress(percent, 0, 0, WmiValues.ToText(job["JobStatus"])));
+                try
+                {
+                    observer.ReportProgress(new HypervisorProgress(percent, 0, 0, WmiValues.ToText(job["JobStatus"])));
+                }
+                catch
+                {
+                    await AbandonAsync(job, instanceId);
+                    throw;
+                }
             }
 
             if (IsTerminal(state))
@@ -105,6 +123,20 @@ internal sealed partial class HyperVJobFollower
 
                 throw;
             }
+        }
+    }
+
+    /// <summary>Stops a job this agent will not follow any more; failures to do so are only logged.</summary>
+    private async Task AbandonAsync(IWmiObject job, string instanceId)
+    {
+        LogJobAbandoned(_logger, instanceId);
+        try
+        {
+            await StopAsync(job, instanceId);
+        }
+        catch (WmiException ex)
+        {
+            LogGetErrorExFailed(_logger, ex.Message);
         }
     }
 
@@ -317,6 +349,9 @@ internal sealed partial class HyperVJobFollower
 
     [LoggerMessage(EventId = 4108, EventName = "HyperVJobStateChangeRequested", Level = LogLevel.Information, Message = "Requested state {RequestedState} for Hyper-V job {InstanceId}: returned {ReturnValue}")]
     private static partial void LogStateChangeRequested(ILogger logger, string instanceId, ushort requestedState, uint returnValue);
+
+    [LoggerMessage(EventId = 4113, EventName = "HyperVJobAbandoned", Level = LogLevel.Warning, Message = "The agent failed while following Hyper-V job {InstanceId}; stopping the job")]
+    private static partial void LogJobAbandoned(ILogger logger, string instanceId);
 
     [LoggerMessage(EventId = 4109, EventName = "HyperVJobErrorDetailsUnavailable", Level = LogLevel.Debug, Message = "Could not read Hyper-V job details: {Reason}")]
     private static partial void LogGetErrorExFailed(ILogger logger, string reason);

@@ -5,72 +5,58 @@ namespace HvFleet.Agent.Tests.Hosting;
 public sealed class AgentCommandLineTests
 {
     [Fact]
-    public void Parse_EveryAgentFlag_MapsToItsConfigurationKey()
+    public void Parse_EveryFlag_FillsEveryOverride()
     {
-        var (settings, help, errors) = AgentCommandLine.Parse([
-            "--listen", "0.0.0.0:7000", "--backend", "hyperv", "--lab-dir", "/srv/lab", "--data-dir=/var/lib/agent",
+        var parsed = AgentCommandLine.Parse([
+            "--listen", "0.0.0.0:7000", "--backend", "hyperv", "--lab-dir", "/srv/lab", "--data-dir", "/var/lib/agent",
             "--export-root", "/exports/a", "--export-root=/exports/b", "--insecure",
-            "--tls-cert", "/pki/agent.pem", "--tls-key", "/pki/agent.key", "--client-ca", "/pki/ca.pem",
         ]);
 
-        Assert.Empty(errors);
-        Assert.False(help);
-        Assert.Equal("0.0.0.0:7000", settings["Agent:Listen"]);
-        Assert.Equal("hyperv", settings["Agent:Backend"]);
-        Assert.Equal("/srv/lab", settings["Agent:LabDirectory"]);
-        Assert.Equal("/var/lib/agent", settings["Agent:DataDirectory"]);
-        Assert.Equal("/exports/a", settings["Agent:ExportRoots:0"]);
-        Assert.Equal("/exports/b", settings["Agent:ExportRoots:1"]);
-        Assert.Equal("true", settings["Agent:Insecure"]);
-        Assert.Equal("/pki/agent.pem", settings["Agent:TlsCertificate"]);
-        Assert.Equal("/pki/agent.key", settings["Agent:TlsKey"]);
-        Assert.Equal("/pki/ca.pem", settings["Agent:ClientCa"]);
+        Assert.Empty(parsed.Errors);
+        Assert.False(parsed.ShowHelp);
+        var o = parsed.Overrides;
+        Assert.Equal("0.0.0.0:7000", o.Listen);
+        Assert.Equal(AgentBackend.HyperV, o.Backend);
+        Assert.Equal("/srv/lab", o.LabDirectory);
+        Assert.Equal("/var/lib/agent", o.DataDirectory);
+        Assert.Equal(["/exports/a", "/exports/b"], o.ExportRoots);
+        Assert.True(o.Insecure);
     }
 
     [Fact]
-    public void Parse_LabFlags_MapToLabFaultSettings()
+    public void Parse_NoArguments_OverridesNothing()
     {
-        var (settings, _, errors) = AgentCommandLine.Parse([
-            "--lab-latency", "250ms", "--lab-fail-probability", "0.25", "--lab-fail-next", "3", "--lab-disk-size", "1048576",
-        ]);
+        var parsed = AgentCommandLine.Parse([]);
 
-        Assert.Empty(errors);
-        Assert.Equal(TimeSpan.FromMilliseconds(250).ToString("c"), settings["Lab:Faults:Delay"]);
-        Assert.Equal("0.25", settings["Lab:Faults:FailureProbability"]);
-        Assert.Equal("3", settings["Lab:Faults:FailNext"]);
-        Assert.Equal("1048576", settings["Lab:SeedDiskSizeBytes"]);
+        Assert.Empty(parsed.Errors);
+        Assert.Equal(new AgentSettingsOverrides(), parsed.Overrides);
+    }
+
+    [Theory]
+    [InlineData("--backend", "LAB", (int)AgentBackend.Lab)]
+    [InlineData("--backend", "Hyper-V", (int)AgentBackend.HyperV)]
+    public void Parse_BackendNames_AreCaseInsensitive(string flag, string value, int expected)
+    {
+        Assert.Equal((AgentBackend)expected, AgentCommandLine.Parse([flag, value]).Overrides.Backend);
     }
 
     [Fact]
-    public void Parse_ConfigurationOverride_PassesThrough()
+    public void Parse_BadInput_ReportsEveryProblem()
     {
-        var (settings, _, errors) = AgentCommandLine.Parse(["--Jobs:MaxConcurrentSnapshots=4", "--Jobs:MaxQueuedJobs", "8"]);
+        var parsed = AgentCommandLine.Parse(["--backend", "vmware", "--listen", "--bogus", "--insecure=maybe", "--data-dir"]);
 
-        Assert.Empty(errors);
-        Assert.Equal("4", settings["Jobs:MaxConcurrentSnapshots"]);
-        Assert.Equal("8", settings["Jobs:MaxQueuedJobs"]);
+        Assert.Equal(5, parsed.Errors.Count);
+        Assert.Contains(parsed.Errors, e => e.Contains("'vmware'", StringComparison.Ordinal));
+        Assert.Contains(parsed.Errors, e => e.Contains("--listen needs a value", StringComparison.Ordinal));
+        Assert.Contains(parsed.Errors, e => e.Contains("Unknown argument '--bogus'", StringComparison.Ordinal));
+        Assert.Contains(parsed.Errors, e => e.Contains("'maybe'", StringComparison.Ordinal));
+        Assert.Contains(parsed.Errors, e => e.Contains("--data-dir needs a value", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void Parse_NoArguments_SetsNothing()
+    public void Parse_InsecureFalse_IsExplicit()
     {
-        var (settings, help, errors) = AgentCommandLine.Parse([]);
-
-        Assert.Empty(settings);
-        Assert.False(help);
-        Assert.Empty(errors);
-    }
-
-    [Fact]
-    public void Parse_BadInput_ReportsEveryProblemNamingTheFlag()
-    {
-        var (_, _, errors) = AgentCommandLine.Parse(["--listen", "--bogus", "--lab-latency", "soon", "--data-dir"]);
-
-        Assert.Equal(4, errors.Count);
-        Assert.Contains(errors, e => e.Contains("--listen needs a value", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.Contains("'--bogus'", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.Contains("--lab-latency 'soon'", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.Contains("--data-dir needs a value", StringComparison.Ordinal));
+        Assert.False(AgentCommandLine.Parse(["--insecure=false"]).Overrides.Insecure);
     }
 
     [Theory]
@@ -78,33 +64,50 @@ public sealed class AgentCommandLineTests
     [InlineData("-h")]
     public void Parse_Help_AsksForUsage(string flag)
     {
-        Assert.True(AgentCommandLine.Parse([flag]).Help);
-        foreach (var documented in new[] { "--listen", "--backend", "--lab-dir", "--data-dir", "--export-root", "--insecure" })
-        {
-            Assert.Contains(documented, AgentCommandLine.Usage, StringComparison.Ordinal);
-        }
+        Assert.True(AgentCommandLine.Parse([flag]).ShowHelp);
+        Assert.Contains("--export-root", AgentCommandLine.Usage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_TlsFlags_SetTheFiles()
+    {
+        var parsed = AgentCommandLine.Parse(["--tls-cert", "/pki/a.crt", "--tls-key=/pki/a.key", "--client-ca", "/pki/ca.crt"]);
+        Assert.Empty(parsed.Errors);
+        Assert.Equal("/pki/a.crt", parsed.Overrides.TlsCertificate);
+        Assert.Equal("/pki/a.key", parsed.Overrides.TlsKey);
+        Assert.Equal("/pki/ca.crt", parsed.Overrides.ClientCa);
+    }
+
+    [Fact]
+    public void Parse_LabInjectionFlags_BecomeLabConfiguration()
+    {
+        var parsed = AgentCommandLine.Parse(["--lab-latency", "250ms", "--lab-fail-probability", "0.25", "--lab-fail-next", "3", "--lab-disk-size", "1048576"]);
+        Assert.Empty(parsed.Errors);
+        Assert.Equal("00:00:00.2500000", parsed.Overrides.Configuration["Lab:Faults:Delay"]);
+        Assert.Equal("0.25", parsed.Overrides.Configuration["Lab:Faults:FailureProbability"]);
+        Assert.Equal("3", parsed.Overrides.Configuration["Lab:Faults:FailNext"]);
+        Assert.Equal("1048576", parsed.Overrides.Configuration["Lab:SeedDiskSizeBytes"]);
     }
 
     [Theory]
-    [InlineData("250ms", 250)]
-    [InlineData("2s", 2000)]
+    [InlineData("--lab-latency", "soon")]
+    [InlineData("--lab-fail-probability", "2")]
+    [InlineData("--lab-fail-next", "-1")]
+    [InlineData("--lab-disk-size", "0")]
+    public void Parse_BadLabValues_NameTheFlag(string flag, string value)
+    {
+        var parsed = AgentCommandLine.Parse([flag, value]);
+        Assert.Contains(parsed.Errors, e => e.StartsWith(flag, StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData("1.5s", 1500)]
-    [InlineData("3m", 180_000)]
-    [InlineData("1h", 3_600_000)]
-    [InlineData("00:00:02", 2000)]
-    public void TryParseDuration_Valid_GivesTheDuration(string text, double milliseconds)
+    [InlineData("2m", 120_000)]
+    [InlineData("00:00:03", 3000)]
+    [InlineData("40ms", 40)]
+    public void TryParseDuration_Units(string text, double milliseconds)
     {
         Assert.True(AgentCommandLine.TryParseDuration(text, out var duration));
-        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), duration);
-    }
-
-    [Theory]
-    [InlineData("")]
-    [InlineData("-1s")]
-    [InlineData("fast")]
-    [InlineData("-00:00:01")]
-    public void TryParseDuration_Invalid_IsRefused(string text)
-    {
-        Assert.False(AgentCommandLine.TryParseDuration(text, out _));
+        Assert.Equal(milliseconds, duration.TotalMilliseconds);
     }
 }

@@ -25,10 +25,29 @@ internal sealed partial class HyperVWmiEmulator : IWmiConnection, IWmiConnection
     private readonly List<ExportRecord> _exports = [];
     private readonly List<(string JobId, ushort RequestedState, uint ReturnValue)> _stateChanges = [];
 
-    public HyperVWmiEmulator(TimeProvider time, string hostName = "HV-HOST01")
+    /// <summary>Classes and associations that Windows 10 / Server 2016 added (reference §6.1).</summary>
+    private static readonly string[] VmGroupEraClasses =
+    [
+        "Msvm_VirtualSystemCollection", "Msvm_ManagementCollection", "Msvm_SnapshotCollection", "Msvm_ReferencePointCollection",
+        "Msvm_CollectionSnapshotService", "Msvm_CollectionManagementService", "Msvm_CollectionSnapshotExportSettingData",
+        "Msvm_VirtualSystemSnapshotSettingData", "Msvm_CollectedVirtualSystems", "Msvm_CollectedCollections",
+        "Msvm_SnapshotOfVirtualSystemCollection", "Msvm_CollectedSnapshots",
+    ];
+
+    private readonly HashSet<string> _absentClasses = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <param name="time">The (fake) clock jobs advance on.</param>
+    /// <param name="hostName">The host's name (its Msvm_ComputerSystem Name).</param>
+    /// <param name="vmGroups">False emulates a host older than Windows 10 / Server 2016: no VM-group classes.</param>
+    public HyperVWmiEmulator(TimeProvider time, string hostName = "HV-HOST01", bool vmGroups = true)
     {
         _time = time;
         HostName = hostName;
+        if (!vmGroups)
+        {
+            _absentClasses.UnionWith(VmGroupEraClasses);
+        }
+
         Add("Msvm_ComputerSystem", new()
         {
             ["CreationClassName"] = "Msvm_ComputerSystem",
@@ -44,7 +63,7 @@ internal sealed partial class HyperVWmiEmulator : IWmiConnection, IWmiConnection
             ("Msvm_VirtualSystemSnapshotService", "vssnapsvc"),
             ("Msvm_VirtualSystemManagementService", "vmms"),
             ("Msvm_CollectionManagementService", "Microsoft:CollectionManagementService"),
-        })
+        }.Where(s => !_absentClasses.Contains(s.Item1)))
         {
             Add(service, new()
             {
@@ -70,6 +89,9 @@ internal sealed partial class HyperVWmiEmulator : IWmiConnection, IWmiConnection
 
     /// <summary>Whether group CreateSnapshot fills ResultingSnapshotCollection when it starts a job (reference §9); default: left empty.</summary>
     public bool FillResultingSnapshotCollection { get; set; }
+
+    /// <summary>Whether finished jobs link what they created through Msvm_AffectedJobElement (inferred for groups, reference §1.1).</summary>
+    public bool RecordAffectedElements { get; set; } = true;
 
     /// <summary>Collection export BackupIntent values accepted (documented 1/2, reference §2.1 and §9).</summary>
     public HashSet<ushort> AcceptedCollectionBackupIntents { get; } = [1, 2];
@@ -262,7 +284,7 @@ internal sealed partial class HyperVWmiEmulator : IWmiConnection, IWmiConnection
         }
 
         var className = match.Groups["class"].Value;
-        var cimClass = Schema.Find(className) ?? throw new WmiException(WmiErrorKind.InvalidClass, $"Invalid class: {className}");
+        var cimClass = Find(className) ?? throw new WmiException(WmiErrorKind.InvalidClass, $"Invalid class: {className}");
         var conditions = new List<(string Property, string Value)>();
         if (match.Groups["where"].Success)
         {
@@ -299,12 +321,12 @@ internal sealed partial class HyperVWmiEmulator : IWmiConnection, IWmiConnection
 
     public IReadOnlyList<IWmiObject> GetRelated(string path, string? associationClass, string? resultClass, string? role, string? resultRole)
     {
-        if (associationClass is not null && Schema.Find(associationClass)?.Roles is null)
+        if (associationClass is not null && Find(associationClass)?.Roles is null)
         {
             throw new WmiException(WmiErrorKind.InvalidClass, $"Invalid class: {associationClass} is not an association.");
         }
 
-        if (resultClass is not null && Schema.Find(resultClass) is null)
+        if (resultClass is not null && Find(resultClass) is null)
         {
             throw new WmiException(WmiErrorKind.InvalidClass, $"Invalid class: {resultClass}");
         }
@@ -353,7 +375,7 @@ internal sealed partial class HyperVWmiEmulator : IWmiConnection, IWmiConnection
 
     public IWmiObject CreateInstance(string className)
     {
-        var cimClass = Schema.Find(className) ?? throw new WmiException(WmiErrorKind.InvalidClass, $"Invalid class: {className}");
+        var cimClass = Find(className) ?? throw new WmiException(WmiErrorKind.InvalidClass, $"Invalid class: {className}");
         return EmulatedObject.ClientInstance(cimClass);
     }
 
@@ -393,10 +415,13 @@ internal sealed partial class HyperVWmiEmulator : IWmiConnection, IWmiConnection
             }
 
             output["ReturnValue"] = returnValue;
-            _invocations.Add(new MethodInvocation(target.Class.Name, method.Name, input, returnValue, call.Error));
+            _invocations.Add(new MethodInvocation(target.Class.Name, method.Name, input, new Dictionary<string, object?>(output, StringComparer.OrdinalIgnoreCase), returnValue, call.Error));
             return EmulatedObject.Parameters(method, output: true, output);
         }
     }
+
+    /// <summary>A class of this host's namespace; null when it does not exist here.</summary>
+    private CimClass? Find(string className) => _absentClasses.Contains(className) ? null : Schema.Find(className);
 
     private uint Dispatch(Call call) => (call.Target.Class.Name, call.Method.Name) switch
     {
