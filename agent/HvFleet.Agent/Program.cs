@@ -1,37 +1,37 @@
 using HvFleet.Agent.Hosting;
 using Microsoft.Extensions.Options;
 
-var (settings, help, errors) = AgentCommandLine.Parse(args);
-if (help)
+var commandLine = AgentCommandLine.Parse(args);
+var environment = AgentEnvironment.Parse(Environment.GetEnvironmentVariables());
+if (commandLine.ShowHelp)
 {
     Console.WriteLine(AgentCommandLine.Usage);
     return 0;
 }
 
-if (errors.Count > 0)
+if (commandLine.Errors.Count + environment.Errors.Count > 0)
 {
-    foreach (var error in errors)
+    foreach (var error in environment.Errors.Concat(commandLine.Errors))
     {
-        Console.Error.WriteLine("hvfleet-agent: " + error);
+        await Console.Error.WriteLineAsync("hvfleet-agent: " + error);
     }
 
     return 2;
 }
 
-WebApplication app;
 try
 {
-    app = AgentHost.Build(settings);
+    var app = AgentHost.Build(new Dictionary<string, string?>(), commandLine.Overrides, environment.Overrides);
+    await app.RunAsync();
+    return 0;
 }
 catch (OptionsValidationException ex)
 {
+    // Every configuration problem, plainly, instead of a host start failure.
     foreach (var failure in ex.Failures)
     {
-        Console.Error.WriteLine("hvfleet-agent: " + failure);
+        await Console.Error.WriteLineAsync("hvfleet-agent: " + failure);
     }
 
     return 2;
 }
-
-await app.RunAsync();
-return 0;

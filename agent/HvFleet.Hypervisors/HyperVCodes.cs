@@ -28,7 +28,10 @@ public static class HyperVCodes
     public const uint MsvmOutOfMemory = 32778;
     public const uint MsvmFileNotFound = 32779;
 
-    /// <summary>The documented meaning of a return value in the given family.</summary>
+    /// <summary>
+    /// The documented meaning of a return value in the given family. 32768 and up mean the Msvm
+    /// table only outside the CIM family: for a CIM-style method they are "vendor specific" (§1.1).
+    /// </summary>
     public static string Describe(uint code, HyperVCodeFamily family) => (family, code) switch
     {
         (_, Completed) => "Completed with no error",
@@ -39,20 +42,21 @@ public static class HyperVCodes
         (HyperVCodeFamily.Cim, InvalidParameter) => "Invalid parameter",
         (HyperVCodeFamily.Cim, InvalidState) => "Invalid state",
         (HyperVCodeFamily.Cim, InvalidType) => "Invalid type",
-        (_, MsvmFailed) => "Failed",
-        (_, MsvmAccessDenied) => "Access denied",
-        (_, MsvmNotSupported) => "Not supported",
-        (_, MsvmStatusUnknown) => "Status is unknown",
-        (_, MsvmTimeout) => "Timeout",
-        (_, MsvmInvalidParameter) => "Invalid parameter",
-        (_, MsvmSystemInUse) => "System is in use",
-        (_, MsvmInvalidState) => "Invalid state for this operation",
-        (_, MsvmIncorrectDataType) => "Incorrect data type",
-        (_, MsvmSystemNotAvailable) => "System is not available",
-        (_, MsvmOutOfMemory) => "Out of memory",
-        (_, MsvmFileNotFound) => "File not found",
+        (not HyperVCodeFamily.Cim, MsvmFailed) => "Failed",
+        (not HyperVCodeFamily.Cim, MsvmAccessDenied) => "Access denied",
+        (not HyperVCodeFamily.Cim, MsvmNotSupported) => "Not supported",
+        (not HyperVCodeFamily.Cim, MsvmStatusUnknown) => "Status is unknown",
+        (not HyperVCodeFamily.Cim, MsvmTimeout) => "Timeout",
+        (not HyperVCodeFamily.Cim, MsvmInvalidParameter) => "Invalid parameter",
+        (not HyperVCodeFamily.Cim, MsvmSystemInUse) => "System is in use",
+        (not HyperVCodeFamily.Cim, MsvmInvalidState) => "Invalid state for this operation",
+        (not HyperVCodeFamily.Cim, MsvmIncorrectDataType) => "Incorrect data type",
+        (not HyperVCodeFamily.Cim, MsvmSystemNotAvailable) => "System is not available",
+        (not HyperVCodeFamily.Cim, MsvmOutOfMemory) => "Out of memory",
+        (not HyperVCodeFamily.Cim, MsvmFileNotFound) => "File not found",
         (HyperVCodeFamily.Job, _) => "Job failed with error code " + code,
-        (_, >= 7 and <= 4095) => "DMTF reserved",
+        (HyperVCodeFamily.Cim, >= 7 and <= 4095) => "DMTF reserved",
+        (not HyperVCodeFamily.Cim, >= 1 and <= 4095) => "DMTF reserved",
         (_, >= 4097 and <= 32767) => "Method reserved",
         _ => "Vendor specific",
     };

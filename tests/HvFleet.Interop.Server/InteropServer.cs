@@ -6,13 +6,14 @@ using HvFleet.Interop.Testing;
 using HvFleet.Rpc.Health;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
+using HvFleet.Interop.Tls;
 
 namespace HvFleet.Interop;
 
 /// <summary>
 /// Builds the interop server: grpc.testing.TestService, grpc.testing.UnimplementedService (no
-/// methods), bench.v1.Echo, health and reflection on HvFleet.Rpc, h2c on 127.0.0.1. Used by
+/// methods), bench.v1.Echo, health and reflection on HvFleet.Rpc, on 127.0.0.1 with h2c (or TLS
+/// with a self-signed certificate). Used by
 /// <c>Program</c> (standalone) and in-process by the interop tests.
 /// </summary>
 public static class InteropServer
@@ -26,17 +27,32 @@ public static class InteropServer
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
-        builder.WebHost.ConfigureKestrel(kestrel =>
+        var endPoint = new IPEndPoint(IPAddress.Loopback, options.Port);
+        if (options.UseTls)
         {
-            kestrel.AddServerHeader = false;
+            var certificate = SelfSignedCertificate.Create(TimeProvider.System);
+            if (options.TlsCertificateOutput is { } output)
+            {
+                File.WriteAllText(output, certificate.ExportCertificatePem());
+            }
 
-            // h2c with prior knowledge needs an HTTP/2-only endpoint (reference §5.1).
-            kestrel.Listen(IPAddress.Loopback, options.Port, listen => listen.Protocols = HttpProtocols.Http2);
-        });
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenRpcTls(endPoint, https => https.ServerCertificate = certificate));
+        }
+        else
+        {
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenRpcCleartext(endPoint));
+        }
+
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddRpcServer();
 
         var app = builder.Build();
+        if (options.BenchStats)
+        {
+            // Ahead of the rpc dispatcher, which answers every unknown gRPC path itself.
+            app.Use(next => http => http.Request.Path == KestrelFloor.Path ? KestrelFloor.HandleAsync(http) : next(http));
+        }
+
         app.MapRpcService<TestServiceImpl>();
         app.MapRpcService<UnimplementedServiceImpl>();
         app.MapRpcService<EchoServiceImpl>();

@@ -1,10 +1,10 @@
 using HvFleet.Interop;
 
-// dotnet run --project tests/HvFleet.Interop.Server -- --port N [--bench-stats]
+// dotnet run --project tests/HvFleet.Interop.Server -- --port N [--tls [--tls-cert-out FILE]] [--bench-stats]
 var options = InteropServerOptions.Parse(args, out var error);
 if (options is null)
 {
-    await Console.Error.WriteLineAsync($"{error}\nUsage: HvFleet.Interop.Server --port N [--bench-stats]");
+    await Console.Error.WriteLineAsync($"{error}\nUsage: HvFleet.Interop.Server --port N [--tls [--tls-cert-out FILE]] [--bench-stats]");
     return 2;
 }
 

@@ -52,7 +52,7 @@ internal sealed partial class HostAgentService(
             },
         };
         response.Capabilities.AddRange(info.Capabilities);
-        response.Limits.ExportRoots.AddRange(agentOptions.Value.EffectiveExportRoots);
+        response.Limits.ExportRoots.AddRange(agentOptions.Value.ExportRoots);
         if (runtime.Certificate is { } certificate)
         {
             response.Certificate = certificate;
@@ -110,7 +110,7 @@ internal sealed partial class HostAgentService(
         var ct = context.CancellationToken;
         var requestId = NullIfEmpty(request.RequestId);
         var domain = AgentProtoMapper.FromProto(request);
-        ThrowIfInvalid(JobRequestValidator.ValidateExportSnapshot(domain, requestId, agentOptions.Value.EffectiveExportRoots, out var confined));
+        ThrowIfInvalid(JobRequestValidator.ValidateExportSnapshot(domain, requestId, agentOptions.Value.ExportRoots, out var confined));
         if (!await IsReplayAsync(requestId, ct))
         {
             var snapshots = await Call(() => hypervisor.ListSnapshotsAsync(SnapshotFilter.All, ct));

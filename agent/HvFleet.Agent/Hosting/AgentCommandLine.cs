@@ -1,66 +1,60 @@
+using System.Globalization;
+
 namespace HvFleet.Agent.Hosting;
 
 /// <summary>
-/// Maps the agent's flags onto configuration keys, so flags, appsettings.json and
-/// HVFLEET_AGENT_ environment variables all feed the same options (flags win).
+/// The agent's flags: <c>--listen HOST:PORT --backend lab|hyperv --lab-dir DIR --data-dir DIR
+/// --export-root DIR [--export-root DIR ...] --insecure --help</c>; each also as <c>--flag=value</c>.
 /// </summary>
-public static class AgentCommandLine
+internal sealed record AgentCommandLine(AgentSettingsOverrides Overrides, IReadOnlyList<string> Errors, bool ShowHelp)
 {
     public const string Usage = """
-        hvfleet-agent: the HvFleet host agent (gRPC service hvfleet.agent.v1.HostAgent)
+        Usage: hvfleet-agent [options]
 
-        Options:
-          --listen HOST:PORT        address to serve on (default 127.0.0.1:50051)
-          --backend lab|hyperv      hypervisor backend (default: hyperv on Windows, lab elsewhere)
-          --data-dir DIR            job database and defaults live here
-          --lab-dir DIR             lab host directory (default DATA-DIR/lab; seeded when empty)
-          --export-root DIR         exports must resolve under it (repeatable; default DATA-DIR/exports)
-          --insecure                plaintext HTTP/2, loopback addresses only
-          --tls-cert FILE           PEM server certificate (TLS)
-          --tls-key FILE            PEM private key
-          --client-ca FILE          PEM CA that client certificates must chain to
-          --lab-latency DURATION    lab: delay before each operation (e.g. 500ms, 2s)
-          --lab-fail-probability P  lab: chance (0..1) each operation fails
-          --lab-fail-next N         lab: fail the next N operations
-          --lab-disk-size BYTES     lab: size of seeded disks
-          --help                    show this text
+          --listen HOST:PORT     address to serve on (default 127.0.0.1:50051; [::1]:PORT for IPv6)
+          --backend lab|hyperv   hypervisor backend (default: hyperv on Windows, lab elsewhere)
+          --lab-dir DIR          lab hypervisor directory (default: <data-dir>/lab)
+          --data-dir DIR         job database and default export root (default: per-platform data folder)
+          --export-root DIR      allowed export root; repeat for several (default: <data-dir>/exports)
+          --insecure             plaintext HTTP/2 without TLS; only on a loopback listen address
+          --tls-cert FILE        PEM server certificate (TLS; with --tls-key and --client-ca)
+          --tls-key FILE         PEM private key of the certificate
+          --client-ca FILE       PEM CA that client certificates must chain to (mutual TLS)
+          --lab-latency DURATION lab: delay before each operation (e.g. 250ms, 2s, 00:00:01)
+          --lab-fail-probability P  lab: chance (0..1) that an operation fails
+          --lab-fail-next N      lab: fail the next N operations
+          --lab-disk-size BYTES  lab: size of each seeded disk
+          -h, --help             show this help
 
-        Configuration: appsettings.json sections Agent, Jobs, Lab, HyperV; environment variables
-        HVFLEET_AGENT_Agent__Listen and the like.
+        Every setting can also come from appsettings.json (section "Agent") or from the environment:
+        HVFLEET_AGENT_LISTEN, _BACKEND, _LAB_DIR, _DATA_DIR, _EXPORT_ROOTS (separated by the
+        platform's path separator), _INSECURE. Flags win over the environment, which wins over the file.
         """;
 
-    private static readonly Dictionary<string, string> ValueFlags = new(StringComparer.Ordinal)
+    public static AgentCommandLine Parse(IReadOnlyList<string> args)
     {
-        ["--listen"] = "Agent:Listen",
-        ["--backend"] = "Agent:Backend",
-        ["--data-dir"] = "Agent:DataDirectory",
-        ["--lab-dir"] = "Agent:LabDirectory",
-        ["--tls-cert"] = "Agent:TlsCertificate",
-        ["--tls-key"] = "Agent:TlsKey",
-        ["--client-ca"] = "Agent:ClientCa",
-        ["--lab-latency"] = "Lab:Faults:Delay",
-        ["--lab-fail-probability"] = "Lab:Faults:FailureProbability",
-        ["--lab-fail-next"] = "Lab:Faults:FailNext",
-        ["--lab-disk-size"] = "Lab:SeedDiskSizeBytes",
-    };
-
-    /// <summary>Parses the arguments; errors name the flag.</summary>
-    public static (Dictionary<string, string?> Settings, bool Help, List<string> Errors) Parse(IReadOnlyList<string> args)
-    {
-        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         var errors = new List<string>();
+        var overrides = new AgentSettingsOverrides();
+        List<string>? exportRoots = null;
         var help = false;
-        var exportRoots = 0;
+        var configuration = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
-            var inline = arg.IndexOf('=', StringComparison.Ordinal);
-            var flag = inline > 0 && arg.StartsWith("--", StringComparison.Ordinal) ? arg[..inline] : arg;
-            string? TakeValue()
+            string flag = arg;
+            string? inline = null;
+            var equals = arg.IndexOf('=', StringComparison.Ordinal);
+            if (arg.StartsWith("--", StringComparison.Ordinal) && equals > 0)
             {
-                if (inline > 0)
+                flag = arg[..equals];
+                inline = arg[(equals + 1)..];
+            }
+
+            string? Value()
+            {
+                if (inline is not null)
                 {
-                    return arg[(inline + 1)..];
+                    return inline;
                 }
 
                 if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
@@ -68,84 +62,160 @@ public static class AgentCommandLine
                     return args[++i];
                 }
 
-                errors.Add($"{flag} needs a value");
+                errors.Add($"{flag} needs a value.");
                 return null;
             }
 
             switch (flag)
             {
-                case "--help" or "-h":
+                case "-h" or "--help":
                     help = true;
                     break;
-                case "--insecure":
-                    settings["Agent:Insecure"] = "true";
+                case "--listen":
+                    overrides = overrides with { Listen = Value() ?? overrides.Listen };
                     break;
-                case "--export-root":
-                    if (TakeValue() is { } root)
+                case "--backend":
+                    if (Value() is { } backendText)
                     {
-                        settings[$"Agent:ExportRoots:{exportRoots++}"] = root;
-                    }
-
-                    break;
-                case "--lab-latency":
-                    if (TakeValue() is { } latency)
-                    {
-                        if (TryParseDuration(latency, out var delay))
+                        if (AgentSettingsOverrides.TryParseBackend(backendText, out var backend))
                         {
-                            settings["Lab:Faults:Delay"] = delay.ToString("c");
+                            overrides = overrides with { Backend = backend };
                         }
                         else
                         {
-                            errors.Add($"--lab-latency '{latency}' is not a duration (e.g. 250ms, 2s, 1m, 00:00:01)");
+                            errors.Add($"--backend must be 'lab' or 'hyperv', got '{backendText}'.");
+                        }
+                    }
+
+                    break;
+                case "--lab-dir":
+                    overrides = overrides with { LabDirectory = Value() ?? overrides.LabDirectory };
+                    break;
+                case "--data-dir":
+                    overrides = overrides with { DataDirectory = Value() ?? overrides.DataDirectory };
+                    break;
+                case "--export-root":
+                    if (Value() is { } root)
+                    {
+                        (exportRoots ??= []).Add(root);
+                    }
+
+                    break;
+                case "--insecure":
+                    if (inline is null)
+                    {
+                        overrides = overrides with { Insecure = true };
+                    }
+                    else if (AgentSettingsOverrides.TryParseBool(inline, out var insecure))
+                    {
+                        overrides = overrides with { Insecure = insecure };
+                    }
+                    else
+                    {
+                        errors.Add($"--insecure takes no value (or true/false), got '{inline}'.");
+                    }
+
+                    break;
+                case "--tls-cert":
+                    overrides = overrides with { TlsCertificate = Value() ?? overrides.TlsCertificate };
+                    break;
+                case "--tls-key":
+                    overrides = overrides with { TlsKey = Value() ?? overrides.TlsKey };
+                    break;
+                case "--client-ca":
+                    overrides = overrides with { ClientCa = Value() ?? overrides.ClientCa };
+                    break;
+                case "--lab-latency":
+                    if (Value() is { } latencyText)
+                    {
+                        if (TryParseDuration(latencyText, out var latency))
+                        {
+                            configuration["Lab:Faults:Delay"] = latency.ToString("c", CultureInfo.InvariantCulture);
+                        }
+                        else
+                        {
+                            errors.Add($"--lab-latency must be a duration such as 250ms, 2s or 00:00:01, got '{latencyText}'.");
+                        }
+                    }
+
+                    break;
+                case "--lab-fail-probability":
+                    if (Value() is { } probabilityText)
+                    {
+                        if (double.TryParse(probabilityText, NumberStyles.Float, CultureInfo.InvariantCulture, out var probability) && probability is >= 0 and <= 1)
+                        {
+                            configuration["Lab:Faults:FailureProbability"] = probability.ToString(CultureInfo.InvariantCulture);
+                        }
+                        else
+                        {
+                            errors.Add($"--lab-fail-probability must be a number from 0 to 1, got '{probabilityText}'.");
+                        }
+                    }
+
+                    break;
+                case "--lab-fail-next":
+                    if (Value() is { } failNextText)
+                    {
+                        if (int.TryParse(failNextText, NumberStyles.None, CultureInfo.InvariantCulture, out var failNext))
+                        {
+                            configuration["Lab:Faults:FailNext"] = failNext.ToString(CultureInfo.InvariantCulture);
+                        }
+                        else
+                        {
+                            errors.Add($"--lab-fail-next must be a whole number, got '{failNextText}'.");
+                        }
+                    }
+
+                    break;
+                case "--lab-disk-size":
+                    if (Value() is { } sizeText)
+                    {
+                        if (long.TryParse(sizeText, NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size > 0)
+                        {
+                            configuration["Lab:SeedDiskSizeBytes"] = size.ToString(CultureInfo.InvariantCulture);
+                        }
+                        else
+                        {
+                            errors.Add($"--lab-disk-size must be a positive number of bytes, got '{sizeText}'.");
                         }
                     }
 
                     break;
                 default:
-                    if (ValueFlags.TryGetValue(flag, out var key))
-                    {
-                        if (TakeValue() is { } value)
-                        {
-                            settings[key] = value;
-                        }
-                    }
-                    else if (arg.StartsWith("--", StringComparison.Ordinal) && arg.Contains(':', StringComparison.Ordinal))
-                    {
-                        // Plain configuration overrides (--Jobs:MaxConcurrentSnapshots=4) pass through.
-                        if (TakeValue() is { } value)
-                        {
-                            settings[flag[2..]] = value;
-                        }
-                    }
-                    else
-                    {
-                        errors.Add($"unknown option '{arg}' (see --help)");
-                    }
-
+                    errors.Add($"Unknown argument '{arg}'. Run hvfleet-agent --help for the options.");
                     break;
             }
         }
 
-        return (settings, help, errors);
+        if (exportRoots is not null)
+        {
+            overrides = overrides with { ExportRoots = exportRoots };
+        }
+
+        if (configuration.Count > 0)
+        {
+            overrides = overrides with { Configuration = configuration };
+        }
+
+        return new AgentCommandLine(overrides, errors, help);
     }
 
-    /// <summary>Parses 250ms, 2s, 1.5s, 3m, 1h or a TimeSpan (00:00:02).</summary>
+    /// <summary>Parses 250ms, 2s, 1.5s, 3m, 1h or a TimeSpan such as 00:00:02.</summary>
     public static bool TryParseDuration(string text, out TimeSpan duration)
     {
         duration = default;
         text = text.Trim();
-        (string Suffix, double Scale)[] units = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)];
-        foreach (var (suffix, scale) in units)
+        (string Suffix, double Milliseconds)[] units = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)];
+        foreach (var (suffix, milliseconds) in units)
         {
-            if (text.EndsWith(suffix, StringComparison.Ordinal) &&
-                double.TryParse(text[..^suffix.Length], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var amount) &&
-                amount >= 0 && !(suffix == "m" && text.EndsWith("ms", StringComparison.Ordinal)))
+            if (text.EndsWith(suffix, StringComparison.Ordinal) && !(suffix == "s" && text.EndsWith("ms", StringComparison.Ordinal)) &&
+                double.TryParse(text[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) && amount >= 0)
             {
-                duration = TimeSpan.FromMilliseconds(amount * scale);
+                duration = TimeSpan.FromMilliseconds(amount * milliseconds);
                 return true;
             }
         }
 
-        return TimeSpan.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out duration) && duration >= TimeSpan.Zero;
+        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out duration) && duration >= TimeSpan.Zero;
     }
 }

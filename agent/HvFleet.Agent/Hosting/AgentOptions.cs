@@ -1,26 +1,37 @@
 namespace HvFleet.Agent.Hosting;
 
-/// <summary>The agent's own settings (section "Agent"; flags and HVFLEET_AGENT_ environment variables map onto it).</summary>
-public sealed class AgentOptions
+/// <summary>
+/// The agent's own settings: section "Agent" of appsettings.json, overridden by environment
+/// variables (HVFLEET_AGENT_LISTEN, _BACKEND, _LAB_DIR, _DATA_DIR, _EXPORT_ROOTS, _INSECURE) and
+/// then by command-line flags (--listen, --backend, --lab-dir, --data-dir, --export-root, --insecure).
+/// Unset values get their defaults once the data directory is known (see <see cref="AgentOptionsDefaults"/>).
+/// </summary>
+internal sealed class AgentOptions
 {
     public const string SectionName = "Agent";
 
-    /// <summary>host:port to serve on (default 127.0.0.1:50051).</summary>
-    public string Listen { get; set; } = "127.0.0.1:50051";
+    /// <summary>The port the agent listens on unless told otherwise (gRPC's customary port).</summary>
+    public const int DefaultPort = 50051;
 
-    /// <summary>"lab" or "hyperv"; default hyperv on Windows, lab elsewhere.</summary>
-    public string? Backend { get; set; }
+    /// <summary>HOST:PORT to listen on ([::1]:PORT for IPv6). Default 127.0.0.1:50051.</summary>
+    public string Listen { get; set; } = "127.0.0.1:" + DefaultPort;
 
-    /// <summary>Where the agent keeps its job database (default: a folder under the user's local data).</summary>
-    public string? DataDirectory { get; set; }
+    /// <summary>The hypervisor backend. Default: Hyper-V on Windows, the lab elsewhere.</summary>
+    public AgentBackend? Backend { get; set; }
 
-    /// <summary>The lab host's directory (default: &lt;data-dir&gt;/lab).</summary>
+    /// <summary>The lab hypervisor's directory. Default: &lt;data dir&gt;/lab.</summary>
     public string? LabDirectory { get; set; }
 
-    /// <summary>Directories exports must resolve under (default: &lt;data-dir&gt;/exports).</summary>
+    /// <summary>
+    /// Where the agent keeps its job database and default export root. Default: %ProgramData%\HvFleet\Agent
+    /// on Windows, $XDG_DATA_HOME (or ~/.local/share)/hvfleet-agent elsewhere.
+    /// </summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>Export directories must lie inside one of these. Default: one root, &lt;data dir&gt;/exports.</summary>
     public List<string> ExportRoots { get; set; } = [];
 
-    /// <summary>Serve plaintext HTTP/2; only allowed on a loopback address.</summary>
+    /// <summary>Plaintext HTTP/2 without TLS; refused unless <see cref="Listen"/> is a loopback address.</summary>
     public bool Insecure { get; set; }
 
     /// <summary>PEM certificate the agent serves with (TLS).</summary>
@@ -29,21 +40,6 @@ public sealed class AgentOptions
     /// <summary>PEM private key of <see cref="TlsCertificate"/>.</summary>
     public string? TlsKey { get; set; }
 
-    /// <summary>PEM CA that client certificates must chain to (mTLS).</summary>
+    /// <summary>PEM CA certificate that client certificates must chain to (mTLS).</summary>
     public string? ClientCa { get; set; }
-
-    /// <summary>Resolved backend name.</summary>
-    public string EffectiveBackend => Backend?.ToLowerInvariant() ?? (OperatingSystem.IsWindows() ? "hyperv" : "lab");
-
-    /// <summary>Resolved data directory.</summary>
-    public string EffectiveDataDirectory => Path.GetFullPath(DataDirectory ?? Path.Combine(
-        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "hvfleet-agent"));
-
-    /// <summary>Resolved lab directory.</summary>
-    public string EffectiveLabDirectory => Path.GetFullPath(LabDirectory ?? Path.Combine(EffectiveDataDirectory, "lab"));
-
-    /// <summary>Resolved export roots.</summary>
-    public IReadOnlyList<string> EffectiveExportRoots => ExportRoots.Count > 0
-        ? [.. ExportRoots.Select(Path.GetFullPath)]
-        : [Path.Combine(EffectiveDataDirectory, "exports")];
 }

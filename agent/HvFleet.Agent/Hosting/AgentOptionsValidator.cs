@@ -2,55 +2,78 @@ using Microsoft.Extensions.Options;
 
 namespace HvFleet.Agent.Hosting;
 
-/// <summary>Reports every problem with the agent's settings at once.</summary>
+/// <summary>Checks <see cref="AgentOptions"/> (after defaults), reporting every failure at once.</summary>
 internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
 {
     public ValidateOptionsResult Validate(string? name, AgentOptions options)
     {
-        var errors = new List<string>();
-        if (!ListenAddress.TryParse(options.Listen, out var listen, out var listenError))
+        var failures = new List<string>();
+        var listenOk = ListenAddress.TryParse(options.Listen, out var listen, out var listenError);
+        if (!listenOk)
         {
-            errors.Add(listenError!);
+            failures.Add($"listen address (--listen, Agent:Listen) {listenError}.");
         }
 
-        if (options.EffectiveBackend is not ("lab" or "hyperv"))
+        if (options.Backend is { } backend && !Enum.IsDefined(backend))
         {
-            errors.Add($"backend '{options.Backend}' is unknown; use lab or hyperv");
+            failures.Add($"backend (--backend, Agent:Backend) must be 'lab' or 'hyperv', got {(int)backend}.");
         }
-        else if (options.EffectiveBackend == "hyperv" && !OperatingSystem.IsWindows())
+        else if (options.Backend == AgentBackend.HyperV && !OperatingSystem.IsWindows())
         {
-            errors.Add("backend hyperv needs Windows with Hyper-V; use --backend lab on this machine");
+            failures.Add("backend (--backend) 'hyperv' needs Windows with Hyper-V; use '--backend lab' on this machine.");
         }
 
-        var tls = options.TlsCertificate is not null || options.TlsKey is not null;
+        Absolute("data directory (--data-dir, Agent:DataDirectory)", options.DataDirectory, failures);
+        Absolute("lab directory (--lab-dir, Agent:LabDirectory)", options.LabDirectory, failures);
+        if (options.ExportRoots.Count == 0)
+        {
+            failures.Add("at least one export root (--export-root, Agent:ExportRoots) is required.");
+        }
+
+        for (var i = 0; i < options.ExportRoots.Count; i++)
+        {
+            Absolute($"export root #{i + 1} (--export-root, Agent:ExportRoots)", options.ExportRoots[i], failures);
+        }
+
+        if (options.Insecure && listenOk && !listen!.IsLoopback)
+        {
+            failures.Add($"--insecure (plaintext HTTP/2) is refused on {listen}: it is only allowed on a loopback address " +
+                "(127.0.0.1, [::1] or localhost), where no other machine can connect. Listen on loopback, or drop --insecure and use TLS.");
+        }
+
+        var tls = options.TlsCertificate is not null || options.TlsKey is not null || options.ClientCa is not null;
         if (options.Insecure && tls)
         {
-            errors.Add("--insecure and --tls-cert/--tls-key exclude each other: choose plaintext on loopback or TLS");
+            failures.Add("--insecure and --tls-cert/--tls-key/--client-ca exclude each other: choose plaintext on loopback, or TLS.");
         }
-
-        if (options.Insecure && listen is { IsLoopback: false })
+        else if (!options.Insecure && !tls)
         {
-            errors.Add($"--insecure (plaintext) is refused on {listen}: plaintext is allowed only on a loopback address; serve TLS with --tls-cert/--tls-key/--client-ca");
+            failures.Add("no TLS certificate is configured: pass --tls-cert FILE --tls-key FILE --client-ca FILE " +
+                "(certificates from 'hvfleet pki'), or --insecure for plaintext on a loopback address.");
         }
-
-        if (!options.Insecure && !tls)
+        else if (tls)
         {
-            errors.Add("no TLS certificate configured: pass --tls-cert FILE --tls-key FILE --client-ca FILE, or --insecure for plaintext on a loopback address");
+            Absolute("TLS certificate (--tls-cert, Agent:TlsCertificate)", options.TlsCertificate, failures);
+            Absolute("TLS key (--tls-key, Agent:TlsKey)", options.TlsKey, failures);
+            Absolute("client CA (--client-ca, Agent:ClientCa)", options.ClientCa, failures);
         }
 
-        if (tls && (options.TlsCertificate is null || options.TlsKey is null || options.ClientCa is null))
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Absolute(string what, string? path, List<string> failures)
+    {
+        if (string.IsNullOrWhiteSpace(path))
         {
-            errors.Add("TLS needs all of --tls-cert, --tls-key and --client-ca (clients must present certificates from the fleet CA)");
+            failures.Add($"{what} is required.");
         }
-
-        foreach (var root in options.ExportRoots)
+        else if (path.Any(char.IsControl))
         {
-            if (!Path.IsPathFullyQualified(root))
-            {
-                errors.Add($"export root '{root}' must be an absolute path");
-            }
+            failures.Add($"{what} contains control characters.");
         }
-
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        else if (!Path.IsPathFullyQualified(path))
+        {
+            failures.Add($"{what} must be an absolute path, got '{path}'.");
+        }
     }
 }

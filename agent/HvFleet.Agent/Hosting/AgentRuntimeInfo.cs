@@ -4,7 +4,7 @@ using HvFleet.Protos.Agent.V1;
 namespace HvFleet.Agent.Hosting;
 
 /// <summary>Facts about this agent process reported by GetHostInfo.</summary>
-public sealed class AgentRuntimeInfo(TimeProvider time)
+internal sealed class AgentRuntimeInfo(TimeProvider time)
 {
     /// <summary>The agent's version (informational version without build metadata).</summary>
     public static readonly string Version =

@@ -1,64 +1,77 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 
 namespace HvFleet.Agent.Hosting;
 
-/// <summary>A parsed host:port listen address.</summary>
-public sealed record ListenAddress(IPAddress Address, int Port)
+/// <summary>A parsed HOST:PORT listen address.</summary>
+internal sealed record ListenAddress(string Host, int Port)
 {
-    public bool IsLoopback => IPAddress.IsLoopback(Address);
+    /// <summary>
+    /// True for "localhost" and loopback IP literals (127.0.0.0/8, ::1): the only addresses where
+    /// plaintext is allowed, because no other machine can reach them.
+    /// </summary>
+    public bool IsLoopback =>
+        string.Equals(Host, "localhost", StringComparison.OrdinalIgnoreCase)
+        || (IPAddress.TryParse(Host, out var address) && IPAddress.IsLoopback(address));
 
-    public IPEndPoint EndPoint => new(Address, Port);
-
-    /// <summary>Parses "host:port", "[v6]:port" or "localhost:port"; error names what is wrong.</summary>
-    public static bool TryParse(string? value, out ListenAddress? address, out string? error)
+    /// <summary>Parses "HOST:PORT" or "[IPv6]:PORT"; port 0 asks for any free port.</summary>
+    public static bool TryParse(string? text, [NotNullWhen(true)] out ListenAddress? address, [NotNullWhen(false)] out string? error)
     {
         address = null;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            error = "is empty; expected HOST:PORT, e.g. 127.0.0.1:50051";
+            return false;
+        }
+
+        string host;
+        string port;
+        if (text.StartsWith('['))
+        {
+            var close = text.IndexOf(']', StringComparison.Ordinal);
+            if (close < 0 || close + 1 >= text.Length || text[close + 1] != ':')
+            {
+                error = $"'{text}' is not [IPv6]:PORT";
+                return false;
+            }
+
+            host = text[1..close];
+            port = text[(close + 2)..];
+            if (!IPAddress.TryParse(host, out var v6) || v6.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+            {
+                error = $"'{host}' is not an IPv6 address";
+                return false;
+            }
+        }
+        else
+        {
+            var colon = text.LastIndexOf(':');
+            if (colon <= 0 || text.IndexOf(':', StringComparison.Ordinal) != colon)
+            {
+                error = $"'{text}' is not HOST:PORT (write IPv6 addresses as [ADDRESS]:PORT)";
+                return false;
+            }
+
+            host = text[..colon];
+            port = text[(colon + 1)..];
+            if (Uri.CheckHostName(host) == UriHostNameType.Unknown)
+            {
+                error = $"'{host}' is not a host name or IP address";
+                return false;
+            }
+        }
+
+        if (!int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number > 65535)
+        {
+            error = $"'{port}' is not a port number (0-65535)";
+            return false;
+        }
+
+        address = new ListenAddress(host, number);
         error = null;
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            error = "listen address is empty; expected HOST:PORT, e.g. 127.0.0.1:50051";
-            return false;
-        }
-
-        var colon = value.LastIndexOf(':');
-        if (colon <= 0 || colon == value.Length - 1)
-        {
-            error = $"listen address '{value}' must be HOST:PORT, e.g. 127.0.0.1:50051";
-            return false;
-        }
-
-        var host = value[..colon].Trim('[', ']');
-        if (!int.TryParse(value[(colon + 1)..], out var port) || port is < 0 or > 65535)
-        {
-            error = $"listen address '{value}' has an invalid port (0-65535)";
-            return false;
-        }
-
-        IPAddress? ip;
-        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
-        {
-            ip = IPAddress.Loopback;
-        }
-        else if (host is "*" or "0.0.0.0")
-        {
-            ip = IPAddress.Any;
-        }
-        else if (!IPAddress.TryParse(host, out ip))
-        {
-            error = $"listen address '{value}' must use an IP address (or localhost), not '{host}'";
-            return false;
-        }
-
-        if (ip.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6))
-        {
-            error = $"listen address '{value}' is not IPv4 or IPv6";
-            return false;
-        }
-
-        address = new ListenAddress(ip, port);
         return true;
     }
 
-    public override string ToString() => Address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{Address}]:{Port}" : $"{Address}:{Port}";
+    public override string ToString() => Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
 }

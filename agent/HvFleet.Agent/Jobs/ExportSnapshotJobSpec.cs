@@ -12,9 +12,9 @@ internal sealed record ExportSnapshotJobSpec(ExportRequest Request) : JobSpec
     public override JobConcurrencyClass ConcurrencyClass => JobConcurrencyClass.Export;
 
     // An export holds its snapshot (a delete of it must wait) and its directory (two exports
-    // into one folder would destroy each other).
+    // into one folder would destroy each other; Windows paths compare without case).
     public override IReadOnlyList<string> ConcurrencyKeys =>
-        ["snapshot:" + Request.SnapshotId, "directory:" + Request.ExportDirectory];
+        ["snapshot:" + Request.SnapshotId, "directory:" + (OperatingSystem.IsWindows() ? Request.ExportDirectory.ToUpperInvariant() : Request.ExportDirectory)];
 
     public override string? ExportDirectory => Request.ExportDirectory;
 

@@ -12,6 +12,12 @@ namespace HvFleet.Agent.Jobs;
 /// </summary>
 internal sealed partial class JobManager : IDisposable
 {
+    /// <summary>Jobs listed when the caller gives no limit.</summary>
+    public const int DefaultListLimit = 100;
+
+    /// <summary>Most jobs one list returns.</summary>
+    public const int MaxListLimit = 1000;
+
     private readonly IJobStore _store;
     private readonly IHypervisor _hypervisor;
     private readonly JobOptions _options;
@@ -25,6 +31,7 @@ internal sealed partial class JobManager : IDisposable
     // and lets a drain wait for a start in progress.
     private readonly SemaphoreSlim _startGate = new(1, 1);
     private EngineState _state = EngineState.Starting;
+    private TaskCompletionSource? _drain;
 
     public JobManager(IJobStore store, IHypervisor hypervisor, IOptions<JobOptions> options, TimeProvider time, ILogger<JobManager> logger)
     {
@@ -162,9 +169,13 @@ internal sealed partial class JobManager : IDisposable
         return await _store.GetAsync(jobId, cancellationToken);
     }
 
-    /// <summary>Jobs newest first, live state for active ones.</summary>
+    /// <summary>
+    /// Jobs newest first, live state for active ones. A <paramref name="limit"/> of 0 or less
+    /// means <see cref="DefaultListLimit"/>; more than <see cref="MaxListLimit"/> is capped (the API's page_size rule).
+    /// </summary>
     public async Task<IReadOnlyList<AgentJob>> ListAsync(JobState? state, int limit, CancellationToken cancellationToken)
     {
+        limit = limit <= 0 ? DefaultListLimit : Math.Min(limit, MaxListLimit);
         var stored = await _store.ListAsync(state, limit, cancellationToken);
         lock (_lock)
         {
@@ -180,21 +191,29 @@ internal sealed partial class JobManager : IDisposable
     public async Task<AgentJob?> CancelAsync(string jobId, CancellationToken cancellationToken)
     {
         JobRuntime? pending = null;
+        JobRuntime? running = null;
         lock (_lock)
         {
             if (_active.TryGetValue(jobId, out var runtime))
             {
-                if (!_scheduler.TryRemovePending(runtime))
+                if (_scheduler.TryRemovePending(runtime))
                 {
-                    runtime.RequestStop(JobStopReason.Cancelled);
-                    LogCancelRequested(_logger, jobId);
-                    return runtime.Current;
+                    pending = runtime;
+                    // Later jobs on the same targets may have waited behind this one.
+                    DispatchLocked();
                 }
-
-                pending = runtime;
-                // Later jobs on the same targets may have waited behind this one.
-                DispatchLocked();
+                else
+                {
+                    running = runtime;
+                }
             }
+        }
+
+        if (running is not null)
+        {
+            LogCancelRequested(_logger, jobId);
+            await running.RequestStopAsync(JobStopReason.Cancelled);
+            return running.Current;
         }
 
         if (pending is null)

@@ -199,8 +199,11 @@ internal sealed class JobRuntime : IDisposable
         }
     }
 
-    /// <summary>Fires the job's token; the first reason given wins.</summary>
-    public void RequestStop(JobStopReason reason)
+    /// <summary>
+    /// Fires the job's token; the first reason given wins. The token's callbacks (the backend's
+    /// cleanup) run on the thread pool, never on the caller's thread.
+    /// </summary>
+    public async Task RequestStopAsync(JobStopReason reason)
     {
         lock (_gate)
         {
@@ -212,7 +215,7 @@ internal sealed class JobRuntime : IDisposable
 
         try
         {
-            _cancellation.Cancel();
+            await _cancellation.CancelAsync();
         }
         catch (ObjectDisposedException)
         {

@@ -22,17 +22,16 @@ internal sealed partial class HyperVHypervisor
 
         var progress = new ProgressObserver(observer);
         var target = ExportTarget.Prepare(request.ExportDirectory, request.Overwrite, IsLocalHost);
+        var snapshotId = collection is not null
+            ? WmiValues.ToText(collection["CollectionID"]) ?? request.SnapshotId
+            : SnapshotIdOf(WmiValues.ToText(vmSnapshot!["InstanceID"]) ?? request.SnapshotId);
+        var state = new HyperVResumeState { Target = snapshotId, Staging = target.Staging, ExportDirectory = request.ExportDirectory, Options = request.Options };
         try
         {
             var warnings = collection is not null
-                ? await ExportCollectionAsync(collection, request.Options, target.WorkingDirectory, progress, cancellationToken)
-                : await ExportVmSnapshotAsync(vmSnapshot!, request.Options, ResolveVmDifferentialBase(vmSnapshot!, request.Options), target.WorkingDirectory, progress, cancellationToken);
-            var (bytes, files) = target.Commit();
-            progress.Complete(bytes);
-            var snapshotId = collection is not null
-                ? WmiValues.ToText(collection["CollectionID"]) ?? request.SnapshotId
-                : SnapshotIdOf(WmiValues.ToText(vmSnapshot!["InstanceID"]) ?? request.SnapshotId);
-            return new OperationResult([snapshotId], ExportPath: request.ExportDirectory, Bytes: bytes, Files: files, Warnings: warnings);
+                ? await ExportCollectionAsync(collection, state, target.WorkingDirectory, progress, cancellationToken)
+                : await ExportVmSnapshotAsync(vmSnapshot!, request.Options, ResolveVmDifferentialBase(vmSnapshot!, request.Options), target.WorkingDirectory, state, progress, cancellationToken);
+            return FinishExport(target, state, warnings, progress);
         }
         catch
         {
@@ -41,6 +40,13 @@ internal sealed partial class HyperVHypervisor
             throw;
         }
     });
+
+    private static OperationResult FinishExport(ExportTarget target, HyperVResumeState state, List<string> warnings, ProgressObserver progress)
+    {
+        var (bytes, files) = target.Commit();
+        progress.Complete(bytes);
+        return new OperationResult([state.Target], ExportPath: state.ExportDirectory, Bytes: bytes, Files: files, Warnings: warnings);
+    }
 
     private bool IsLocalHost => string.IsNullOrEmpty(_options.ComputerName) || _options.ComputerName == "."
         || string.Equals(_options.ComputerName, Environment.MachineName, StringComparison.OrdinalIgnoreCase);
@@ -51,9 +57,10 @@ internal sealed partial class HyperVHypervisor
     /// what it lacks (no per-VM folder, runtime state, live-state capture), each member checkpoint is
     /// exported with VSMS.ExportSystemDefinition instead, whose settings class has them.
     /// </summary>
-    private async Task<List<string>> ExportCollectionAsync(IWmiObject snapshotCollection, ExportOptions options, string directory, ProgressObserver progress, CancellationToken cancellationToken)
+    private async Task<List<string>> ExportCollectionAsync(IWmiObject snapshotCollection, HyperVResumeState state, string directory, ProgressObserver progress, CancellationToken cancellationToken)
     {
-        var snapshotId = WmiValues.ToText(snapshotCollection["CollectionID"]) ?? string.Empty;
+        var options = state.Options!;
+        var snapshotId = state.Target;
         var path = RequirePath(snapshotCollection);
         var baseCollection = ResolveCollectionDifferentialBase(snapshotCollection, options);
         var warnings = new List<string>();
@@ -62,23 +69,11 @@ internal sealed partial class HyperVHypervisor
         if (needsPerVm)
         {
             warnings.Add("The group settings class has no CreateVmExportSubdirectory, CopyVmRuntimeInformation or CaptureLiveState (reference §8.3); the group checkpoint was exported VM by VM.");
-            var members = Connection.GetRelated(path, HyperVNames.CollectedSnapshots, HyperVNames.VirtualSystemSettingData, "Collection", "Member");
-            var baseMembers = baseCollection is null
-                ? []
-                : Connection.GetRelated(RequirePath(baseCollection), HyperVNames.CollectedSnapshots, HyperVNames.VirtualSystemSettingData, "Collection", "Member");
-            for (var i = 0; i < members.Count; i++)
-            {
-                var vmId = WmiValues.ToText(members[i]["VirtualSystemIdentifier"]);
-                var baseMember = baseMembers.FirstOrDefault(b => string.Equals(WmiValues.ToText(b["VirtualSystemIdentifier"]), vmId, StringComparison.OrdinalIgnoreCase));
-                if (baseCollection is not null && baseMember is null)
-                {
-                    throw HypervisorException.InvalidParameter($"Differential base has no checkpoint of VM '{vmId}'.", HyperVCodeFamily.Msvm);
-                }
-
-                progress.Step(i, members.Count);
-                warnings.AddRange(await ExportVmSnapshotAsync(members[i], options, baseMember is null ? null : RequirePath(baseMember), directory, progress, cancellationToken));
-            }
-
+            var members = Connection.GetRelated(path, HyperVNames.CollectedSnapshots, HyperVNames.VirtualSystemSettingData, "Collection", "Member")
+                .Select(m => SnapshotIdOf(WmiValues.ToText(m["InstanceID"]) ?? string.Empty))
+                .ToList();
+            var perVm = state with { Steps = members, DifferentialBase = baseCollection is null ? null : WmiValues.ToText(baseCollection["CollectionID"]) };
+            await ExportMembersFromAsync(perVm, 0, directory, warnings, progress, cancellationToken);
             return warnings;
         }
 
@@ -105,15 +100,37 @@ internal sealed partial class HyperVHypervisor
         });
         if (call.StartedJob)
         {
-            var job = await _jobs.FollowAsync(RequireJobPath(call), BackendOperationKind.ExportSnapshot, snapshotId, progress, cancellationToken);
+            var job = await _jobs.FollowAsync(RequireJobPath(call), BackendOperationKind.ExportSnapshot, state, progress, cancellationToken);
             warnings.AddRange(job.Warnings);
         }
 
         return warnings;
     }
 
+    /// <summary>Exports the member checkpoints of a group checkpoint one by one, from step <paramref name="first"/> on.</summary>
+    private async Task ExportMembersFromAsync(HyperVResumeState state, int first, string directory, List<string> warnings, ProgressObserver progress, CancellationToken cancellationToken)
+    {
+        var members = state.Steps!;
+        var baseMembers = state.DifferentialBase is { } baseId && FindCollection(HyperVNames.SnapshotCollection, baseId) is { } baseCollection
+            ? Connection.GetRelated(RequirePath(baseCollection), HyperVNames.CollectedSnapshots, HyperVNames.VirtualSystemSettingData, "Collection", "Member")
+            : [];
+        for (var i = first; i < members.Count; i++)
+        {
+            var member = FindVmSnapshot(members[i]) ?? throw HypervisorException.NotFound($"Checkpoint '{members[i]}' of group checkpoint '{state.Target}' not found.");
+            var vmId = WmiValues.ToText(member["VirtualSystemIdentifier"]);
+            var baseMember = baseMembers.FirstOrDefault(b => string.Equals(WmiValues.ToText(b["VirtualSystemIdentifier"]), vmId, StringComparison.OrdinalIgnoreCase));
+            if (state.DifferentialBase is not null && baseMember is null)
+            {
+                throw HypervisorException.InvalidParameter($"Differential base has no checkpoint of VM '{vmId}'.", HyperVCodeFamily.Msvm);
+            }
+
+            progress.Step(i, members.Count);
+            warnings.AddRange(await ExportVmSnapshotAsync(member, state.Options!, baseMember is null ? null : RequirePath(baseMember), directory, state with { Step = i }, progress, cancellationToken));
+        }
+    }
+
     /// <summary>Exports one VM checkpoint with VSMS.ExportSystemDefinition and a VSESD (reference §2.2, §6.3).</summary>
-    private async Task<List<string>> ExportVmSnapshotAsync(IWmiObject snapshot, ExportOptions options, string? basePath, string directory, IOperationObserver progress, CancellationToken cancellationToken)
+    private async Task<List<string>> ExportVmSnapshotAsync(IWmiObject snapshot, ExportOptions options, string? basePath, string directory, HyperVResumeState state, IOperationObserver progress, CancellationToken cancellationToken)
     {
         var warnings = new List<string>();
         var snapshotId = SnapshotIdOf(WmiValues.ToText(snapshot["InstanceID"]) ?? string.Empty);
@@ -163,7 +180,7 @@ internal sealed partial class HyperVHypervisor
         });
         if (call.StartedJob)
         {
-            var job = await _jobs.FollowAsync(RequireJobPath(call), BackendOperationKind.ExportSnapshot, snapshotId, progress, cancellationToken);
+            var job = await _jobs.FollowAsync(RequireJobPath(call), BackendOperationKind.ExportSnapshot, state, progress, cancellationToken);
             warnings.AddRange(job.Warnings);
         }
 

@@ -33,7 +33,7 @@ internal sealed partial class HyperVHypervisor
         var warnings = new List<string>();
         if (call.StartedJob)
         {
-            var job = await _jobs.FollowAsync(RequireJobPath(call), BackendOperationKind.DeleteSnapshot, snapshotId, progress, cancellationToken);
+            var job = await _jobs.FollowAsync(RequireJobPath(call), BackendOperationKind.DeleteSnapshot, new HyperVResumeState { Target = snapshotId }, progress, cancellationToken);
             warnings.AddRange(job.Warnings);
         }
 
@@ -44,24 +44,94 @@ internal sealed partial class HyperVHypervisor
     public Task<OperationResult?> ResumeAsync(BackendJobReference backendJob, IOperationObserver observer, CancellationToken cancellationToken) => GuardAsync(async () =>
     {
         cancellationToken.ThrowIfCancellationRequested();
+        var state = HyperVResumeState.Parse(backendJob.TargetId);
         var job = _jobs.Find(backendJob.JobId);
         if (job is null)
         {
             LogResumeJobGone(_logger, backendJob.JobId);
+            if (state.Staging is not null && state.ExportDirectory is not null)
+            {
+                // The export's outcome is unknown: remove its staging folder rather than leave half an export.
+                ExportTarget.Resume(state.Staging, state.ExportDirectory).Rollback();
+            }
+
             return null;
         }
 
         LogResumed(_logger, backendJob.JobId, backendJob.Operation);
         var progress = new ProgressObserver(observer);
-        var completion = await _jobs.FollowBoundAsync(job, backendJob.JobId, progress, cancellationToken);
-        progress.Complete();
-        var ids = backendJob.Operation switch
+        var result = backendJob.Operation switch
         {
-            BackendOperationKind.CreateSnapshot => CreatedSnapshotIds(completion.JobPath),
-            _ => backendJob.TargetId is null ? [] : [backendJob.TargetId],
+            BackendOperationKind.CreateSnapshot => await ResumeSnapshotAsync(job, backendJob.JobId, state, progress, cancellationToken),
+            BackendOperationKind.ExportSnapshot => await ResumeExportAsync(job, backendJob.JobId, state, progress, cancellationToken),
+            _ => await ResumeSimpleAsync(job, backendJob.JobId, state, progress, cancellationToken),
         };
-        return (OperationResult?)new OperationResult(ids, Warnings: completion.Warnings);
+        progress.Complete(result.Bytes);
+        return (OperationResult?)result;
     });
+
+    /// <summary>Finishes a checkpoint: the interrupted job, its name, and the VMs after it.</summary>
+    private async Task<OperationResult> ResumeSnapshotAsync(IWmiObject job, string instanceId, HyperVResumeState state, ProgressObserver progress, CancellationToken cancellationToken)
+    {
+        if (state.Steps is { Count: > 0 } vmIds)
+        {
+            progress.Step(state.Step, vmIds.Count);
+        }
+
+        var completion = await _jobs.FollowBoundAsync(job, instanceId, progress, cancellationToken);
+        var warnings = new List<string>(completion.Warnings);
+        if (state.Steps is null)
+        {
+            var created = CreatedSnapshotIds(completion.JobPath);
+            foreach (var id in created)
+            {
+                await NameCollectionSnapshotAsync(id, state.Name, cancellationToken);
+            }
+
+            return new OperationResult(created, Warnings: warnings);
+        }
+
+        var done = new List<string>(state.Done ?? []) { await NameVmSnapshotAsync(CreatedVmSnapshotPath(completion.JobPath), state.Target, state.Name, cancellationToken) };
+        return await SnapshotVmsFromAsync(state, state.Step + 1, done, warnings, progress, cancellationToken);
+    }
+
+    /// <summary>Finishes an export: the interrupted job, the member exports after it, and the move into place.</summary>
+    private async Task<OperationResult> ResumeExportAsync(IWmiObject job, string instanceId, HyperVResumeState state, ProgressObserver progress, CancellationToken cancellationToken)
+    {
+        if (state.ExportDirectory is null)
+        {
+            return await ResumeSimpleAsync(job, instanceId, state, progress, cancellationToken);
+        }
+
+        var target = ExportTarget.Resume(state.Staging, state.ExportDirectory);
+        try
+        {
+            if (state.Steps is { Count: > 0 } members)
+            {
+                progress.Step(state.Step, members.Count);
+            }
+
+            var completion = await _jobs.FollowBoundAsync(job, instanceId, progress, cancellationToken);
+            var warnings = new List<string>(completion.Warnings);
+            if (state.Steps is not null)
+            {
+                await ExportMembersFromAsync(state, state.Step + 1, target.WorkingDirectory, warnings, progress, cancellationToken);
+            }
+
+            return FinishExport(target, state, warnings, progress);
+        }
+        catch
+        {
+            target.Rollback();
+            throw;
+        }
+    }
+
+    private async Task<OperationResult> ResumeSimpleAsync(IWmiObject job, string instanceId, HyperVResumeState state, ProgressObserver progress, CancellationToken cancellationToken)
+    {
+        var completion = await _jobs.FollowBoundAsync(job, instanceId, progress, cancellationToken);
+        return new OperationResult(state.Target.Length > 0 ? [state.Target] : [], Warnings: completion.Warnings);
+    }
 
     /// <summary>What a finished checkpoint job created, from its Msvm_AffectedJobElement associators.</summary>
     private List<string> CreatedSnapshotIds(string jobPath)

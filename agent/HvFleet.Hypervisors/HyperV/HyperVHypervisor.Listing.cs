@@ -42,7 +42,7 @@ internal sealed partial class HyperVHypervisor
         var snapshots = new List<SnapshotInfo>();
         var grouped = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
-        foreach (var group in Connection.Query("SELECT * FROM " + HyperVNames.VirtualSystemCollection))
+        foreach (var group in QueryOptional("SELECT * FROM " + HyperVNames.VirtualSystemCollection))
         {
             var groupId = WmiValues.ToText(group["CollectionID"]) ?? string.Empty;
             foreach (var snapshotCollection in Connection.GetRelated(RequirePath(group), HyperVNames.SnapshotOfVirtualSystemCollection, HyperVNames.SnapshotCollection, "Antecedent", "Dependent"))
@@ -96,7 +96,7 @@ internal sealed partial class HyperVHypervisor
     private List<VmCollectionInfo> ReadCollections()
     {
         var collections = new List<VmCollectionInfo>();
-        foreach (var group in Connection.Query("SELECT * FROM " + HyperVNames.VirtualSystemCollection))
+        foreach (var group in QueryOptional("SELECT * FROM " + HyperVNames.VirtualSystemCollection))
         {
             collections.Add(new VmCollectionInfo(
                 WmiValues.ToText(group["CollectionID"]) ?? string.Empty,
@@ -105,7 +105,7 @@ internal sealed partial class HyperVHypervisor
                 MemberVmIds(group)));
         }
 
-        foreach (var group in Connection.Query("SELECT * FROM " + HyperVNames.ManagementCollection))
+        foreach (var group in QueryOptional("SELECT * FROM " + HyperVNames.ManagementCollection))
         {
             // A group of groups lists the VMs of its child groups (Msvm_CollectedCollections, reference §4.3).
             var members = new List<string>();

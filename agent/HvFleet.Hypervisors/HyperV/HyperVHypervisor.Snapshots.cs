@@ -35,23 +35,41 @@ internal sealed partial class HyperVHypervisor
         }
 
         // Resolve every VM first, so that an unknown id fails before anything is checkpointed.
-        var vms = request.Target.VmIds.Select(id => FindVm(id) ?? throw HypervisorException.NotFound($"Virtual machine '{id}' not found.")).ToList();
-        var ids = new List<string>();
-        var warnings = new List<string>();
-        for (var i = 0; i < vms.Count; i++)
+        foreach (var id in request.Target.VmIds)
         {
-            progress.Step(i, vms.Count);
-
-            // Hyper-V refuses a second checkpoint of a VM while one runs: queue ours per VM.
-            using var vmLock = await _locks.AcquireAsync(["vm:" + WmiValues.ToText(vms[i]["Name"])], cancellationToken);
-            var (snapshotId, vmWarnings) = await CreateVmSnapshotAsync(vms[i], request, progress, cancellationToken);
-            ids.Add(snapshotId);
-            warnings.AddRange(vmWarnings);
+            _ = FindVm(id) ?? throw HypervisorException.NotFound($"Virtual machine '{id}' not found.");
         }
 
+        var state = new HyperVResumeState
+        {
+            Target = request.Target.VmIds[0],
+            Steps = request.Target.VmIds,
+            Kind = request.Kind,
+            Consistency = request.Consistency,
+            Name = request.Name,
+        };
+        var result = await SnapshotVmsFromAsync(state, 0, [], [], progress, cancellationToken);
         progress.Complete();
-        return new OperationResult(ids, Warnings: warnings);
+        return result;
     });
+
+    /// <summary>Checkpoints the VMs of <paramref name="state"/> from step <paramref name="first"/> on, one job each.</summary>
+    private async Task<OperationResult> SnapshotVmsFromAsync(HyperVResumeState state, int first, List<string> done, List<string> warnings, ProgressObserver progress, CancellationToken cancellationToken)
+    {
+        var vmIds = state.Steps!;
+        for (var i = first; i < vmIds.Count; i++)
+        {
+            progress.Step(i, vmIds.Count);
+            var vm = FindVm(vmIds[i]) ?? throw HypervisorException.NotFound($"Virtual machine '{vmIds[i]}' not found.");
+
+            // Hyper-V refuses a second checkpoint of a VM while one runs: queue ours per VM.
+            using var vmLock = await _locks.AcquireAsync(["vm:" + vmIds[i]], cancellationToken);
+            var step = state with { Target = vmIds[i], Step = i, Done = [.. done] };
+            done.Add(await CreateVmSnapshotAsync(vm, step, warnings, progress, cancellationToken));
+        }
+
+        return new OperationResult(done, Warnings: warnings);
+    }
 
     private async Task<OperationResult> CreateCollectionSnapshotAsync(SnapshotRequest request, string collectionId, IOperationObserver observer, CancellationToken cancellationToken)
     {
@@ -97,7 +115,8 @@ internal sealed partial class HyperVHypervisor
         string? resultPath = WmiValues.ToText(call.OutParameters["ResultingSnapshotCollection"]) is { Length: > 0 } direct ? direct : null;
         if (call.StartedJob)
         {
-            var job = await _jobs.FollowAsync(RequireJobPath(call), BackendOperationKind.CreateSnapshot, collectionId, observer, cancellationToken);
+            var state = new HyperVResumeState { Target = collectionId, Kind = request.Kind, Consistency = request.Consistency, Name = request.Name };
+            var job = await _jobs.FollowAsync(RequireJobPath(call), BackendOperationKind.CreateSnapshot, state, observer, cancellationToken);
             warnings.AddRange(job.Warnings);
 
             // ResultingSnapshotCollection may be empty after a job (reference §1.1, §9): the job's
@@ -125,18 +144,7 @@ internal sealed partial class HyperVHypervisor
                     $"The group checkpoint of '{collectionId}' completed but its snapshot collection could not be identified ({added.Count} candidates).");
         }
 
-        if (request.Name is not null)
-        {
-            var snapshotCollection = FindCollection(HyperVNames.SnapshotCollection, snapshotId);
-            if (snapshotCollection is not null)
-            {
-                foreach (var member in Connection.GetRelated(RequirePath(snapshotCollection), HyperVNames.CollectedSnapshots, HyperVNames.VirtualSystemSettingData, "Collection", "Member"))
-                {
-                    await RenameAsync(member, request.Name, cancellationToken);
-                }
-            }
-        }
-
+        await NameCollectionSnapshotAsync(snapshotId, request.Name, cancellationToken);
         return new OperationResult([snapshotId], Warnings: warnings);
     }
 
@@ -148,7 +156,8 @@ internal sealed partial class HyperVHypervisor
             input["SnapshotSettings"] = mode == CollectionSettingsMode.EmptyString ? string.Empty : SnapshotSettingsText(consistency);
         });
 
-    private async Task<(string SnapshotId, IReadOnlyList<string> Warnings)> CreateVmSnapshotAsync(IWmiObject vm, SnapshotRequest request, IOperationObserver observer, CancellationToken cancellationToken)
+    /// <summary>Checkpoints one VM (one step of <paramref name="state"/>) and returns the snapshot id.</summary>
+    private async Task<string> CreateVmSnapshotAsync(IWmiObject vm, HyperVResumeState state, List<string> warnings, IOperationObserver observer, CancellationToken cancellationToken)
     {
         var vmId = WmiValues.ToText(vm["Name"])!;
         var vmPath = RequirePath(vm);
@@ -157,40 +166,74 @@ internal sealed partial class HyperVHypervisor
             input["AffectedSystem"] = vmPath;
 
             // Per-VM numbering differs from the group method (reference §8.1): 2 = full, 32768 = recovery.
-            input["SnapshotType"] = request.Kind == SnapshotKind.Recovery ? HyperVValues.VmSnapshotRecovery : HyperVValues.VmSnapshotFull;
-            input["SnapshotSettings"] = SnapshotSettingsText(request.Consistency);
+            input["SnapshotType"] = state.Kind == SnapshotKind.Recovery ? HyperVValues.VmSnapshotRecovery : HyperVValues.VmSnapshotFull;
+            input["SnapshotSettings"] = SnapshotSettingsText(state.Consistency ?? ConsistencyLevel.Default);
         });
 
-        var warnings = new List<string>();
         string? resultPath = WmiValues.ToText(call.OutParameters["ResultingSnapshot"]) is { Length: > 0 } direct ? direct : null;
         if (call.StartedJob)
         {
-            var job = await _jobs.FollowAsync(RequireJobPath(call), BackendOperationKind.CreateSnapshot, vmId, observer, cancellationToken);
+            var job = await _jobs.FollowAsync(RequireJobPath(call), BackendOperationKind.CreateSnapshot, state, observer, cancellationToken);
             warnings.AddRange(job.Warnings);
-            resultPath ??= Connection.GetRelated(job.JobPath, HyperVNames.AffectedJobElement, HyperVNames.VirtualSystemSettingData, "AffectingElement", "AffectedElement")
-                .Where(IsSnapshotSettings)
-                .Select(o => o.Path)
-                .FirstOrDefault(p => p is not null);
+            resultPath ??= CreatedVmSnapshotPath(job.JobPath);
         }
 
-        var snapshot = (resultPath is null ? null : Connection.GetObject(resultPath))
+        return await NameVmSnapshotAsync(resultPath, vmId, state.Name, cancellationToken);
+    }
+
+    private string? CreatedVmSnapshotPath(string jobPath) =>
+        Connection.GetRelated(jobPath, HyperVNames.AffectedJobElement, HyperVNames.VirtualSystemSettingData, "AffectingElement", "AffectedElement")
+            .Where(IsSnapshotSettings)
+            .Select(o => o.Path)
+            .FirstOrDefault(p => p is not null);
+
+    /// <summary>Binds the created VSSD, names it when asked, and returns our snapshot id for it.</summary>
+    private async Task<string> NameVmSnapshotAsync(string? snapshotPath, string vmId, string? name, CancellationToken cancellationToken)
+    {
+        var snapshot = (snapshotPath is null ? null : Connection.GetObject(snapshotPath))
             ?? throw new HypervisorException(
                 HypervisorErrorKind.Failed,
                 HyperVCodes.MsvmStatusUnknown,
                 HyperVCodeFamily.Agent,
                 $"The checkpoint of VM '{vmId}' completed but the job named no resulting snapshot.");
-        if (request.Name is not null)
+        if (name is not null)
         {
-            await RenameAsync(snapshot, request.Name, cancellationToken);
+            await RenameAsync(snapshot, name, cancellationToken);
         }
 
-        return (SnapshotIdOf(WmiValues.ToText(snapshot["InstanceID"]) ?? string.Empty), warnings);
+        return SnapshotIdOf(WmiValues.ToText(snapshot["InstanceID"]) ?? string.Empty);
     }
 
-    /// <summary>An embedded Msvm_VirtualSystemSnapshotSettingData (reference §3.1, §6.3 step 1).</summary>
+    /// <summary>A group checkpoint cannot be renamed itself; its VM checkpoints are (see ReadSnapshotCollection).</summary>
+    private async Task NameCollectionSnapshotAsync(string snapshotId, string? name, CancellationToken cancellationToken)
+    {
+        if (name is null || FindCollection(HyperVNames.SnapshotCollection, snapshotId) is not { } snapshotCollection)
+        {
+            return;
+        }
+
+        foreach (var member in Connection.GetRelated(RequirePath(snapshotCollection), HyperVNames.CollectedSnapshots, HyperVNames.VirtualSystemSettingData, "Collection", "Member"))
+        {
+            await RenameAsync(member, name, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// An embedded Msvm_VirtualSystemSnapshotSettingData (reference §3.1, §6.3 step 1); an empty
+    /// string, which the per-VM method also accepts, on hosts older than Windows 10 / Server 2016 that lack the class.
+    /// </summary>
     private string SnapshotSettingsText(ConsistencyLevel consistency)
     {
-        var settings = Connection.CreateInstance(HyperVNames.VirtualSystemSnapshotSettingData);
+        IWmiObject settings;
+        try
+        {
+            settings = Connection.CreateInstance(HyperVNames.VirtualSystemSnapshotSettingData);
+        }
+        catch (WmiException ex) when (ex.Kind == WmiErrorKind.InvalidClass)
+        {
+            return string.Empty;
+        }
+
         if (HyperVValues.SnapshotConsistency(consistency) is { } level)
         {
             settings["ConsistencyLevel"] = level;

@@ -59,7 +59,7 @@ internal sealed partial class HyperVHypervisor : IHypervisor
         cancellationToken.ThrowIfCancellationRequested();
         // Same names as the lab backend; VM groups need Windows 10 / Server 2016 (reference §6.1).
         var capabilities = new List<string> { "snapshot.vm", "snapshot.standard", "snapshot.recovery", "export", "export.differential", "export.runtime-state", "delete", "job.resume" };
-        if (Connection.Query("SELECT * FROM " + HyperVNames.CollectionSnapshotService).Count > 0)
+        if (QueryOptional("SELECT * FROM " + HyperVNames.CollectionSnapshotService).Count > 0)
         {
             capabilities.Insert(0, "snapshot.collection");
         }
@@ -113,7 +113,7 @@ internal sealed partial class HyperVHypervisor : IHypervisor
             return cached;
         }
 
-        var instance = FirstOf(Connection.Query("SELECT * FROM " + className))
+        var instance = FirstOf(QueryOptional("SELECT * FROM " + className))
             ?? throw new HypervisorException(
                 HypervisorErrorKind.NotSupported,
                 HyperVCodes.MsvmNotSupported,
@@ -142,6 +142,22 @@ internal sealed partial class HyperVHypervisor : IHypervisor
         return call;
     }
 
+    /// <summary>
+    /// A query over a class that older hosts lack: the VM-group classes exist from Windows 10 /
+    /// Server 2016 on (reference §6.1); before that WMI answers "invalid class", which means "none".
+    /// </summary>
+    private IReadOnlyList<IWmiObject> QueryOptional(string wql)
+    {
+        try
+        {
+            return Connection.Query(wql);
+        }
+        catch (WmiException ex) when (ex.Kind == WmiErrorKind.InvalidClass)
+        {
+            return [];
+        }
+    }
+
     internal static IWmiObject? FirstOf(IReadOnlyList<IWmiObject> objects) => objects.Count > 0 ? objects[0] : null;
 
     private static bool IsGuid(string? id) => Guid.TryParse(id, out _);
@@ -159,7 +175,7 @@ internal sealed partial class HyperVHypervisor : IHypervisor
 
     private IWmiObject? FindCollection(string className, string collectionId) =>
         IsGuid(collectionId)
-            ? FirstOf(Connection.Query($"SELECT * FROM {className} WHERE CollectionID = {WmiValues.QuoteWql(collectionId)}"))
+            ? FirstOf(QueryOptional($"SELECT * FROM {className} WHERE CollectionID = {WmiValues.QuoteWql(collectionId)}"))
             : null;
 
     /// <summary>A per-VM snapshot VSSD by our id (GUID, with or without the Microsoft: prefix).</summary>

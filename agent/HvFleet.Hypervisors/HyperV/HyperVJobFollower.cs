@@ -35,12 +35,22 @@ internal sealed partial class HyperVJobFollower
     /// <summary>
     /// Binds the job a method started, reports its InstanceID for re-attach, and follows it.
     /// </summary>
-    public async Task<JobCompletion> FollowAsync(string jobPath, BackendOperationKind operation, string? targetId, IOperationObserver observer, CancellationToken cancellationToken)
+    public async Task<JobCompletion> FollowAsync(string jobPath, BackendOperationKind operation, HyperVResumeState? state, IOperationObserver observer, CancellationToken cancellationToken)
     {
         var job = _owner.Connection.GetObject(jobPath) ?? throw Vanished(jobPath, "before it could be read");
         var instanceId = WmiValues.ToText(job["InstanceID"]) ?? jobPath;
-        LogJobStarted(_logger, instanceId, operation, targetId);
-        observer.ReportBackendJob(new BackendJobReference(instanceId, operation, targetId));
+        LogJobStarted(_logger, instanceId, operation, state?.Target);
+        try
+        {
+            observer.ReportBackendJob(new BackendJobReference(instanceId, operation, state?.ToJson()));
+        }
+        catch
+        {
+            // Nobody could re-attach to a job the agent failed to record: stop it rather than leave it running.
+            await AbandonAsync(job, instanceId);
+            throw;
+        }
+
         return await FollowBoundAsync(job, instanceId, observer, cancellationToken);
     }
 
@@ -66,12 +76,20 @@ internal sealed partial class HyperVJobFollower
             if (percent != lastPercent)
             {
                 lastPercent = percent;
-                observer.ReportProgress(new HypervisorProgress(percent, 0, 0, WmiValues.ToText(job["JobStatus"])));
+                try
+                {
+                    observer.ReportProgress(new HypervisorProgress(percent, 0, 0, WmiValues.ToText(job["JobStatus"])));
+                }
+                catch
+                {
+                    await AbandonAsync(job, instanceId);
+                    throw;
+                }
             }
 
             if (IsTerminal(state))
             {
-                return Finish(job, instanceId, state, cancelledByUs: false, cancellationToken);
+                return Finish(job, instanceId, state, cancellationToken);
             }
 
             if (_time.GetElapsedTime(started) >= _options.JobTimeout)
@@ -80,14 +98,14 @@ internal sealed partial class HyperVJobFollower
                 var outcome = await StopAsync(job, instanceId);
                 if (outcome is { } completed && IsSuccess(completed.State))
                 {
-                    return Finish(job, instanceId, completed.State, cancelledByUs: false, CancellationToken.None);
+                    return Finish(job, instanceId, completed.State, CancellationToken.None);
                 }
 
                 throw new HypervisorException(
                     HypervisorErrorKind.Timeout,
                     HyperVCodes.MsvmTimeout,
                     HyperVCodeFamily.Agent,
-                    $"Hyper-V job {instanceId} did not finish within {_options.JobTimeout} (last at {percent}%); termination was requested.");
+                    $"Hyper-V job {instanceId} did not finish within {_options.JobTimeout} (last at {percent}%); it was asked to stop if cancellable.");
             }
 
             try
@@ -100,11 +118,25 @@ internal sealed partial class HyperVJobFollower
                 if (outcome is { } completed && IsSuccess(completed.State))
                 {
                     // The job finished before the stop request took effect: its result exists, so report it.
-                    return Finish(job, instanceId, completed.State, cancelledByUs: false, CancellationToken.None);
+                    return Finish(job, instanceId, completed.State, CancellationToken.None);
                 }
 
                 throw;
             }
+        }
+    }
+
+    /// <summary>Stops a job this agent will not follow any more; failures to do so are only logged.</summary>
+    private async Task AbandonAsync(IWmiObject job, string instanceId)
+    {
+        LogJobAbandoned(_logger, instanceId);
+        try
+        {
+            await StopAsync(job, instanceId);
+        }
+        catch (WmiException ex)
+        {
+            LogGetErrorExFailed(_logger, ex.Message);
         }
     }
 
@@ -135,7 +167,7 @@ internal sealed partial class HyperVJobFollower
             inner);
     }
 
-    private JobCompletion Finish(IWmiObject job, string instanceId, uint state, bool cancelledByUs, CancellationToken cancellationToken)
+    private JobCompletion Finish(IWmiObject job, string instanceId, uint state, CancellationToken cancellationToken)
     {
         var errorCode = WmiValues.ToUInt32(job["ErrorCode"]) ?? 0;
         var path = job.Path ?? instanceId;
@@ -159,7 +191,7 @@ internal sealed partial class HyperVJobFollower
             return new JobCompletion(path, instanceId, warnings);
         }
 
-        if (cancelledByUs || (state is StateTerminated or StateKilled && cancellationToken.IsCancellationRequested))
+        if (state is StateTerminated or StateKilled && cancellationToken.IsCancellationRequested)
         {
             throw new OperationCanceledException($"Hyper-V job {instanceId} was stopped (JobState {state}).", cancellationToken);
         }
@@ -317,6 +349,9 @@ internal sealed partial class HyperVJobFollower
 
     [LoggerMessage(EventId = 4108, EventName = "HyperVJobStateChangeRequested", Level = LogLevel.Information, Message = "Requested state {RequestedState} for Hyper-V job {InstanceId}: returned {ReturnValue}")]
     private static partial void LogStateChangeRequested(ILogger logger, string instanceId, ushort requestedState, uint returnValue);
+
+    [LoggerMessage(EventId = 4113, EventName = "HyperVJobAbandoned", Level = LogLevel.Warning, Message = "The agent failed while following Hyper-V job {InstanceId}; stopping the job")]
+    private static partial void LogJobAbandoned(ILogger logger, string instanceId);
 
     [LoggerMessage(EventId = 4109, EventName = "HyperVJobErrorDetailsUnavailable", Level = LogLevel.Debug, Message = "Could not read Hyper-V job details: {Reason}")]
     private static partial void LogGetErrorExFailed(ILogger logger, string reason);

@@ -36,7 +36,10 @@ internal sealed class LabExportManifest
 
     public CaptureLiveState CaptureLiveState { get; set; }
 
-    /// <summary>The snapshot this export is a differential of; disks unchanged since it are not copied.</summary>
+    /// <summary>
+    /// The snapshot this export is a differential of: disks unchanged since it are left out, changed
+    /// ones are written as differencing disks (.avhdx) of the blocks that differ.
+    /// </summary>
     public string? DifferentialBackupBase { get; set; }
 
     public List<LabExportManifestVm> Vms { get; set; } = [];

@@ -14,4 +14,7 @@ internal sealed class LabExportManifestVm
 
     /// <summary>Disks left out of a differential export because they equal the base's (file names).</summary>
     public List<string> UnchangedDisks { get; set; } = [];
+
+    /// <summary>Disks a differential export wrote as differencing disks (.avhdx) against the base's (file names).</summary>
+    public List<string> DifferencingDisks { get; set; } = [];
 }

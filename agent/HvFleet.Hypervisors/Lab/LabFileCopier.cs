@@ -15,8 +15,6 @@ internal sealed class LabFileCopier
 {
     private readonly LabCopyMethod _method;
     private readonly int _chunkSize;
-    private int _reflinkUnsupported;
-    private int _kernelCopyUnsupported;
 
     public LabFileCopier(LabCopyMethod method, int chunkSize)
     {
@@ -26,9 +24,11 @@ internal sealed class LabFileCopier
 
     /// <summary>
     /// Copies <paramref name="source"/> to a new file <paramref name="destination"/>; <paramref name="onBytes"/>
-    /// is called with the number of bytes just copied (a delta), once per chunk.
+    /// is called with the number of bytes just copied (a delta), once per chunk. With
+    /// <paramref name="computeHash"/> false no hash is computed (<see cref="LabCopyResult.Sha256"/> is
+    /// null) and the copy is a pure reflink or in-kernel copy where the platform allows.
     /// </summary>
-    public async Task<LabCopyResult> CopyAsync(string source, string destination, Action<long>? onBytes, CancellationToken cancellationToken)
+    public async Task<LabCopyResult> CopyAsync(string source, string destination, bool computeHash, Action<long>? onBytes, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (File.Exists(destination))
@@ -41,32 +41,33 @@ internal sealed class LabFileCopier
             using var src = File.OpenHandle(source, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
             long length = RandomAccess.GetLength(src);
 
-            if (_method == LabCopyMethod.Auto && Volatile.Read(ref _reflinkUnsupported) == 0)
+            // Tried for every file: the lab directory and an export directory may sit on different
+            // filesystems, only some of which can reflink. A failed attempt costs two system calls.
+            if (_method == LabCopyMethod.Auto)
             {
                 using var clone = File.OpenHandle(destination, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
                 if (LabNativeMethods.TryClone(src, clone))
                 {
                     onBytes?.Invoke(length);
-                    string sha = await HashAsync(src, length, null, cancellationToken);
+                    string? sha = computeHash ? await HashAsync(src, length, null, cancellationToken) : null;
                     return new LabCopyResult(length, sha, LabCopyPath.Reflink);
                 }
 
-                // Not supported on this filesystem (EOPNOTSUPP, EXDEV, EINVAL): stop trying.
-                Volatile.Write(ref _reflinkUnsupported, 1);
+                // Not supported here (EOPNOTSUPP, EXDEV, EINVAL): fall back to copying.
                 clone.Close();
                 File.Delete(destination);
             }
 
-            if ((_method == LabCopyMethod.KernelCopy || _method == LabCopyMethod.Auto) && Volatile.Read(ref _kernelCopyUnsupported) == 0)
+            if (_method is LabCopyMethod.KernelCopy or LabCopyMethod.Auto)
             {
-                var kernel = await TryKernelCopyAsync(src, destination, length, onBytes, cancellationToken);
+                var kernel = await TryKernelCopyAsync(src, destination, length, onBytes, computeHash, cancellationToken);
                 if (kernel is { } done)
                 {
                     return done;
                 }
             }
 
-            return await BufferedCopyAsync(src, destination, length, onBytes, cancellationToken);
+            return await BufferedCopyAsync(src, destination, length, onBytes, computeHash, cancellationToken);
         }
         catch
         {
@@ -75,54 +76,39 @@ internal sealed class LabFileCopier
         }
     }
 
-    /// <summary>SHA-256 of a whole file, read in large sequential chunks.</summary>
-    public async Task<string> HashFileAsync(string path, CancellationToken cancellationToken)
+    /// <summary>SHA-256 of a whole file, read in large sequential chunks; <paramref name="onBytes"/> gets each chunk's size.</summary>
+    public async Task<string> HashFileAsync(string path, Action<long>? onBytes, CancellationToken cancellationToken)
     {
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.SequentialScan);
-        return await HashAsync(handle, RandomAccess.GetLength(handle), null, cancellationToken);
+        return await HashAsync(handle, RandomAccess.GetLength(handle), onBytes, cancellationToken);
     }
 
-    private async Task<LabCopyResult?> TryKernelCopyAsync(SafeFileHandle src, string destination, long length, Action<long>? onBytes, CancellationToken cancellationToken)
+    private async Task<LabCopyResult?> TryKernelCopyAsync(SafeFileHandle src, string destination, long length, Action<long>? onBytes, bool computeHash, CancellationToken cancellationToken)
     {
-        using var dst = File.OpenHandle(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, length);
+        // No preallocation: copy_file_range allocates as it goes, as cp does.
+        using var dst = File.OpenHandle(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None);
 
         // The source is immutable while we copy (a frozen snapshot file, or a live disk under its
         // VM lock), so hashing it in a parallel read pass equals hashing what the kernel copies.
         using var hashCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var hashTask = Task.Run(() => HashAsync(src, length, null, hashCancel.Token), CancellationToken.None);
+        var hashTask = computeHash
+            ? Task.Run<string?>(async () => await HashAsync(src, length, null, hashCancel.Token), CancellationToken.None)
+            : Task.FromResult<string?>(null);
         try
         {
-            long offset = 0;
-            while (offset < length)
+            // One blocking loop on a pool thread, rather than a thread hop per chunk.
+            long copiedTotal = await Task.Run(() => KernelCopyLoop(src, dst, length, onBytes, cancellationToken), CancellationToken.None);
+            if (copiedTotal < 0)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                long want = Math.Min(_chunkSize, length - offset);
-                long copied = await Task.Run(() => LabNativeMethods.CopyRange(src, dst, offset, want), CancellationToken.None);
-                if (copied < 0)
-                {
-                    if (offset == 0)
-                    {
-                        Volatile.Write(ref _kernelCopyUnsupported, 1);
-                        await hashCancel.CancelAsync();
-                        await IgnoreAsync(hashTask);
-                        dst.Close();
-                        File.Delete(destination);
-                        return null;
-                    }
-
-                    throw new IOException($"copy_file_range failed after {offset} bytes copying to '{destination}'.");
-                }
-
-                if (copied == 0)
-                {
-                    throw new IOException($"'{destination}': source ended at {offset} bytes, expected {length}.");
-                }
-
-                offset += copied;
-                onBytes?.Invoke(copied);
+                // copy_file_range is unavailable for this pair of files: copy in user space.
+                await hashCancel.CancelAsync();
+                await IgnoreAsync(hashTask);
+                dst.Close();
+                File.Delete(destination);
+                return null;
             }
 
-            string sha = await hashTask;
+            string? sha = await hashTask;
             return new LabCopyResult(length, sha, LabCopyPath.KernelCopy);
         }
         catch
@@ -133,7 +119,32 @@ internal sealed class LabFileCopier
         }
     }
 
-    private async Task<LabCopyResult> BufferedCopyAsync(SafeFileHandle src, string destination, long length, Action<long>? onBytes, CancellationToken cancellationToken)
+    /// <summary>Copies in the kernel chunk by chunk; -1 when copy_file_range cannot copy these files at all.</summary>
+    private long KernelCopyLoop(SafeFileHandle src, SafeFileHandle dst, long length, Action<long>? onBytes, CancellationToken cancellationToken)
+    {
+        long offset = 0;
+        while (offset < length)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            long copied = LabNativeMethods.CopyRange(src, dst, offset, Math.Min(_chunkSize, length - offset));
+            if (copied < 0)
+            {
+                return offset == 0 ? -1 : throw new IOException($"copy_file_range failed after {offset} of {length} bytes.");
+            }
+
+            if (copied == 0)
+            {
+                throw new IOException($"The source ended at {offset} bytes, expected {length}.");
+            }
+
+            offset += copied;
+            onBytes?.Invoke(copied);
+        }
+
+        return offset;
+    }
+
+    private async Task<LabCopyResult> BufferedCopyAsync(SafeFileHandle src, string destination, long length, Action<long>? onBytes, bool computeHash, CancellationToken cancellationToken)
     {
         using var dst = File.OpenHandle(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, length);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -152,7 +163,11 @@ internal sealed class LabFileCopier
                 var chunk = current.AsMemory(0, read);
                 long writeAt = offset;
                 pendingWrite = Task.Run(() => RandomAccess.Write(dst, chunk.Span, writeAt), CancellationToken.None);
-                hash.AppendData(chunk.Span);
+                if (computeHash)
+                {
+                    hash.AppendData(chunk.Span);
+                }
+
                 await pendingWrite;
                 pendingWrite = null;
                 offset += read;
@@ -166,7 +181,7 @@ internal sealed class LabFileCopier
                 throw new IOException($"'{destination}': source ended at {offset} bytes, expected {length}.");
             }
 
-            return new LabCopyResult(length, Convert.ToHexStringLower(hash.GetHashAndReset()), LabCopyPath.Buffered);
+            return new LabCopyResult(length, computeHash ? Convert.ToHexStringLower(hash.GetHashAndReset()) : null, LabCopyPath.Buffered);
         }
         finally
         {

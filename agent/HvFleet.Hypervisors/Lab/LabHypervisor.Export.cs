@@ -210,9 +210,10 @@ public sealed partial class LabHypervisor
         };
 
         var layout = new LabExportLayout(options.CreateVmExportSubdirectory);
-        var copies = new List<(string Source, string Relative, long Size)>();
+        var files = new List<ExportFile>();
         var configs = new List<(string Relative, LabVmConfiguration Config)>();
         string snapshotDir = _paths.SnapshotDirectory(snapshot.Id);
+        string? baseDir = baseSnapshot is null ? null : _paths.SnapshotDirectory(baseSnapshot.Id);
         foreach (var member in snapshot.Members)
         {
             string vmDir = layout.VmDirectory(member);
@@ -222,11 +223,20 @@ public sealed partial class LabHypervisor
             var disks = new List<LabVmConfigurationDisk>();
             foreach (var disk in member.Disks)
             {
-                string relative = layout.File(member, VirtualHardDisksFolder, disk.FileName);
-                bool unchanged = baseMember?.Disks.Any(d => d.FileName == disk.FileName && d.Sha256 == disk.Sha256) == true;
-                if (options.CopyVmStorage && !unchanged)
+                var baseDisk = baseMember?.Disks.FirstOrDefault(d => d.FileName == disk.FileName && d.SizeBytes == disk.SizeBytes);
+                bool unchanged = baseDisk is not null && baseDisk.Sha256 == disk.Sha256;
+                bool differencing = baseDisk is not null && !unchanged;
+                string relative = layout.File(member, VirtualHardDisksFolder, differencing ? Path.ChangeExtension(disk.FileName, ".avhdx") : disk.FileName);
+                string source = Path.Combine(memberDir, disk.FileName);
+                if (options.CopyVmStorage && differencing)
                 {
-                    copies.Add((Path.Combine(memberDir, disk.FileName), relative, disk.SizeBytes));
+                    // Differential: only the blocks that changed since the base, as a differencing disk.
+                    files.Add(new ExportFile(source, relative, disk.SizeBytes, null, Path.Combine(LabPaths.MemberDirectory(baseDir!, member.VmId), disk.FileName), baseDisk!.Sha256, disk.Sha256));
+                    manifestVm.DifferencingDisks.Add(disk.FileName);
+                }
+                else if (options.CopyVmStorage && !unchanged)
+                {
+                    files.Add(new ExportFile(source, relative, disk.SizeBytes, _options.RehashOnExport ? null : disk.Sha256));
                 }
 
                 if (unchanged)
@@ -241,6 +251,7 @@ public sealed partial class LabHypervisor
                     SizeBytes = disk.SizeBytes,
                     Sha256 = disk.Sha256,
                     InDifferentialBase = unchanged,
+                    ParentSha256 = differencing ? baseDisk!.Sha256 : null,
                 });
             }
 
@@ -249,7 +260,7 @@ public sealed partial class LabHypervisor
             {
                 string runtimeFile = LabPaths.RuntimeStateFileName(member.VmId);
                 string source = Path.Combine(memberDir, runtimeFile);
-                copies.Add((source, layout.File(member, VirtualMachinesFolder, runtimeFile), new FileInfo(source).Length));
+                files.Add(new ExportFile(source, layout.File(member, VirtualMachinesFolder, runtimeFile), new FileInfo(source).Length, null));
             }
 
             configs.Add((layout.File(member, VirtualMachinesFolder, member.VmId + ".json"), Configuration(snapshot, member, disks, runtime, isSnapshot: false)));
@@ -257,20 +268,32 @@ public sealed partial class LabHypervisor
             manifest.Vms.Add(manifestVm);
         }
 
-        long total = copies.Sum(c => c.Size);
+        // Progress counts source bytes read (copied, or compared for a differencing disk).
+        long total = files.Sum(c => c.Size);
         long done = 0;
         observer.ReportProgress(new HypervisorProgress(0, 0, total, "Exporting"));
-        foreach (var (source, relative, _) in copies)
+        foreach (var file in files)
         {
-            string destination = Path.Combine(staging, relative);
+            string destination = Path.Combine(staging, file.Relative);
             System.IO.Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            var copy = await _copier.CopyAsync(source, destination, delta =>
+            void Progress(long delta)
             {
                 done += delta;
-                observer.ReportProgress(new HypervisorProgress(Percent(done, total, 99), done, total, "Copying " + relative));
-            }, cancellationToken);
-            LogFileCopied(_logger, relative, copy.Bytes, copy.Path);
-            manifest.Files.Add(new LabExportManifestFile { Path = relative, Size = copy.Bytes, Sha256 = copy.Sha256 });
+                observer.ReportProgress(new HypervisorProgress(Percent(done, total, 99), done, total, "Copying " + file.Relative));
+            }
+
+            if (file.BaseSource is not null)
+            {
+                var delta = await LabDifferencingDisk.WriteAsync(
+                    file.Source, file.BaseSource, destination, file.BaseSha256!, file.ResultSha256!, LabDifferencingDisk.DefaultBlockSize, Progress, cancellationToken);
+                LogDifferencingDiskWritten(_logger, file.Relative, delta.ChangedBlocks, delta.TotalBlocks, delta.Bytes);
+                manifest.Files.Add(new LabExportManifestFile { Path = file.Relative, Size = delta.Bytes, Sha256 = delta.Sha256 });
+                continue;
+            }
+
+            var copy = await _copier.CopyAsync(file.Source, destination, computeHash: file.KnownSha256 is null, Progress, cancellationToken);
+            LogFileCopied(_logger, file.Relative, copy.Bytes, copy.Path);
+            manifest.Files.Add(new LabExportManifestFile { Path = file.Relative, Size = copy.Bytes, Sha256 = file.KnownSha256 ?? copy.Sha256! });
         }
 
         foreach (var (relative, config) in configs)
@@ -283,7 +306,7 @@ public sealed partial class LabHypervisor
             {
                 Path = relative,
                 Size = new FileInfo(destination).Length,
-                Sha256 = await _copier.HashFileAsync(destination, cancellationToken),
+                Sha256 = await _copier.HashFileAsync(destination, null, cancellationToken),
             });
         }
 
@@ -310,6 +333,19 @@ public sealed partial class LabHypervisor
         IsSaved = runtime,
         Disks = disks,
     };
+
+    /// <summary>
+    /// One data file of an export: copied from <see cref="Source"/>, or, with a <see cref="BaseSource"/>,
+    /// written as a differencing disk of the blocks that differ from it.
+    /// </summary>
+    private sealed record ExportFile(
+        string Source,
+        string Relative,
+        long Size,
+        string? KnownSha256,
+        string? BaseSource = null,
+        string? BaseSha256 = null,
+        string? ResultSha256 = null);
 
     /// <summary>Moves the finished export into place; an old target is replaced only now, and restored if that fails.</summary>
     private static void CommitExport(string staging, string target, bool overwrite)

@@ -25,6 +25,9 @@ public sealed partial class LabHypervisor
     [LoggerMessage(EventId = 1012, EventName = "LabFileCopied", Level = LogLevel.Debug, Message = "Copied {File}: {Bytes} bytes by {Path}")]
     private static partial void LogFileCopied(ILogger logger, string file, long bytes, LabCopyPath path);
 
+    [LoggerMessage(EventId = 1013, EventName = "LabDifferencingDiskWritten", Level = LogLevel.Debug, Message = "Wrote differencing disk {File}: {ChangedBlocks} of {TotalBlocks} blocks changed, {Bytes} bytes")]
+    private static partial void LogDifferencingDiskWritten(ILogger logger, string file, int changedBlocks, long totalBlocks, long bytes);
+
     [LoggerMessage(EventId = 1020, EventName = "LabExportCompleted", Level = LogLevel.Information, Message = "Exported snapshot {SnapshotId} to {Directory}: {Files} files, {Bytes} bytes")]
     private static partial void LogExportCompleted(ILogger logger, string snapshotId, string directory, int files, long bytes);
 

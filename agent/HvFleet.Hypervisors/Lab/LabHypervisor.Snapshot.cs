@@ -7,8 +7,9 @@ public sealed partial class LabHypervisor
     /// <inheritdoc />
     /// <remarks>
     /// Hyper-V freezes a VM's disks at checkpoint time. The lab does the same: it takes the locks of
-    /// every VM involved together (so simulated guest writes cannot interleave), copies or
-    /// reflinks each live disk into the snapshot while hashing it, and releases the locks. A group
+    /// every VM involved together (so simulated guest writes cannot interleave), reflinks or copies
+    /// each live disk into the snapshot, and releases the locks; only then are the frozen copies
+    /// hashed, so guests are held up for the copy alone (for nothing, with reflinks). A group
     /// snapshot therefore holds all of its members' disks as of one moment. Errors use the CIM
     /// family, as Msvm_CollectionSnapshotService.CreateSnapshot does (reference §1.1).
     /// </remarks>
@@ -28,6 +29,7 @@ public sealed partial class LabHypervisor
         {
             long bytesTotal = 0;
             long bytesDone = 0;
+            long bytesHashed = 0;
             using (await _diskLocks.AcquireAsync(plan.Vms.Select(v => v.Id), cancellationToken))
             {
                 // Re-read the VMs under their locks: their state or disks may have changed since planning.
@@ -58,6 +60,23 @@ public sealed partial class LabHypervisor
                 }
             }
 
+            // The frozen copies never change again: hash them while the guests run on.
+            foreach (var (record, staging) in staged)
+            {
+                foreach (var member in record.Members)
+                {
+                    foreach (var disk in member.Disks)
+                    {
+                        string frozen = Path.Combine(LabPaths.MemberDirectory(staging, member.VmId), disk.FileName);
+                        disk.Sha256 = await _copier.HashFileAsync(frozen, delta =>
+                        {
+                            bytesHashed += delta;
+                            observer.ReportProgress(new HypervisorProgress(Percent(bytesDone + bytesHashed, 2 * bytesTotal, 99), bytesDone, bytesTotal, "Hashing " + disk.FileName));
+                        }, cancellationToken);
+                    }
+                }
+            }
+
             _faults.ThrowIfInjected(BackendOperationKind.CreateSnapshot);
             cancellationToken.ThrowIfCancellationRequested();
 
@@ -83,7 +102,7 @@ public sealed partial class LabHypervisor
             void Progress(long delta)
             {
                 bytesDone += delta;
-                observer.ReportProgress(new HypervisorProgress(Percent(bytesDone, bytesTotal, 99), bytesDone, bytesTotal, "Capturing disks"));
+                observer.ReportProgress(new HypervisorProgress(Percent(bytesDone, 2 * bytesTotal, 99), bytesDone, bytesTotal, "Capturing disks"));
             }
         }
         catch (Exception ex)
@@ -192,7 +211,7 @@ public sealed partial class LabHypervisor
         return name.Length <= MaxNameLength ? name : name[..MaxNameLength];
     }
 
-    /// <summary>Copies one VM's live disks (caller holds the VM's lock) into <paramref name="snapshotDirectory"/>.</summary>
+    /// <summary>Copies one VM's live disks (caller holds the VM's lock) into <paramref name="snapshotDirectory"/>; hashing comes later.</summary>
     private async Task<LabSnapshotMemberRecord> CaptureVmAsync(LabVmRecord vm, string memberSnapshotId, string snapshotDirectory, Action<long> onBytes, CancellationToken cancellationToken)
     {
         string memberDir = LabPaths.MemberDirectory(snapshotDirectory, vm.Id);
@@ -210,9 +229,9 @@ public sealed partial class LabHypervisor
 
         foreach (var disk in vm.Disks)
         {
-            var copy = await _copier.CopyAsync(_paths.VmDisk(vm.Id, disk.FileName), Path.Combine(memberDir, disk.FileName), onBytes, cancellationToken);
+            var copy = await _copier.CopyAsync(_paths.VmDisk(vm.Id, disk.FileName), Path.Combine(memberDir, disk.FileName), computeHash: false, onBytes, cancellationToken);
             LogFileCopied(_logger, disk.FileName, copy.Bytes, copy.Path);
-            member.Disks.Add(new LabDiskRecord { FileName = disk.FileName, Controller = disk.Controller, SizeBytes = copy.Bytes, Sha256 = copy.Sha256 });
+            member.Disks.Add(new LabDiskRecord { FileName = disk.FileName, Controller = disk.Controller, SizeBytes = copy.Bytes });
         }
 
         // A running VM's checkpoint carries its memory (saved state); the lab writes a stand-in.

@@ -14,4 +14,7 @@ internal sealed class LabVmConfigurationDisk
 
     /// <summary>True when a differential export left the disk out because it equals the base's.</summary>
     public bool InDifferentialBase { get; set; }
+
+    /// <summary>For a differencing disk (.avhdx): SHA-256 of the base disk it applies to; <see cref="Sha256"/> is the result's.</summary>
+    public string? ParentSha256 { get; set; }
 }

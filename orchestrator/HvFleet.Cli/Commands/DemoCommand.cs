@@ -16,9 +16,10 @@ internal static class DemoCommand
         {
             hosts, latency, export, output,
         };
-        command.Validators.Add(result =>
+        // On the option, not the command: a command validator sees 0 for an option left at its default.
+        hosts.Validators.Add(result =>
         {
-            if (result.GetValue(hosts) is < 1 or > 200)
+            if (result.GetValueOrDefault<int>() is < 1 or > 200)
             {
                 result.AddError("--hosts must be between 1 and 200");
             }

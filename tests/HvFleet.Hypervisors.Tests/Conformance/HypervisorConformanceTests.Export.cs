@@ -92,6 +92,23 @@ public abstract partial class HypervisorConformanceTests
         Assert.NotEmpty(FilesUnder(target));
     }
 
+    [Theory]
+    [InlineData(CaptureLiveState.CrashConsistent)]
+    [InlineData(CaptureLiveState.SavedState)]
+    [InlineData(CaptureLiveState.ApplicationConsistent)]
+    public async Task ExportSnapshot_WithCaptureLiveState_ExportsEveryVm(CaptureLiveState capture)
+    {
+        string snapshotId = await SnapshotCollectionAsync();
+        string target = Path.Combine(CreateExportRoot(), "export");
+
+        await ExportAsync(snapshotId, target, new ExportOptions(CaptureLiveState: capture));
+
+        foreach (string name in await MemberNamesAsync())
+        {
+            Assert.NotEmpty(FilesUnder(Path.Combine(target, name, "Virtual Hard Disks")));
+        }
+    }
+
     [Fact]
     public async Task ExportSnapshot_WithDifferentialBase_ExportsAgainstEarlierSnapshot()
     {

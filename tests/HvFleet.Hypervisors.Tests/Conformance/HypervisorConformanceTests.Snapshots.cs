@@ -48,6 +48,16 @@ public abstract partial class HypervisorConformanceTests
         Assert.Equal(vmIds.Order(), snapshots.Select(s => s.Members[0].VmId).Order());
     }
 
+    [Theory]
+    [InlineData(ConsistencyLevel.ApplicationConsistent)]
+    [InlineData(ConsistencyLevel.CrashConsistent)]
+    public async Task CreateSnapshot_WithConsistencyLevel_CreatesRecoverySnapshot(ConsistencyLevel consistency)
+    {
+        var result = await SnapshotAsync(SnapshotTarget.Collection(Sample.CollectionId), SnapshotKind.Recovery, consistency: consistency);
+
+        Assert.Equal(SnapshotKind.Recovery, (await GetSnapshotAsync(Assert.Single(result.SnapshotIds))).Kind);
+    }
+
     [Fact]
     public async Task CreateSnapshot_StandardAndRecovery_AreDistinguishableInListing()
     {

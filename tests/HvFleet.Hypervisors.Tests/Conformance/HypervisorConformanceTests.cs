@@ -89,9 +89,14 @@ public abstract partial class HypervisorConformanceTests : IAsyncLifetime
     /// <summary>Runs <paramref name="cleanup"/> when the test ends (before the backend is disposed).</summary>
     protected void OnCleanup(IAsyncDisposable cleanup) => _cleanups.Add(cleanup);
 
-    protected async Task<OperationResult> SnapshotAsync(SnapshotTarget target, SnapshotKind kind = SnapshotKind.Standard, string? name = null, RecordingObserver? observer = null)
+    protected async Task<OperationResult> SnapshotAsync(
+        SnapshotTarget target,
+        SnapshotKind kind = SnapshotKind.Standard,
+        string? name = null,
+        RecordingObserver? observer = null,
+        ConsistencyLevel consistency = ConsistencyLevel.Default)
     {
-        var result = await Hypervisor.CreateSnapshotAsync(new SnapshotRequest(target, kind, name), observer ?? new RecordingObserver(), Timeout);
+        var result = await Hypervisor.CreateSnapshotAsync(new SnapshotRequest(target, kind, name, consistency), observer ?? new RecordingObserver(), Timeout);
         foreach (string id in result.SnapshotIds)
         {
             _createdSnapshots.Add(id);

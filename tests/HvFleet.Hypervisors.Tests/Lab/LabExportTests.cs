@@ -5,10 +5,12 @@ namespace HvFleet.Hypervisors.Tests.Lab;
 
 public sealed class LabExportTests : LabTestBase
 {
-    [Fact]
-    public async Task Export_Always_ManifestListsEveryFileWithSizeAndDigestOfItsContent()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Export_RehashOrRecordedDigests_ManifestListsEveryFileWithSizeAndDigestOfItsContent(bool rehash)
     {
-        var lab = Host.Create();
+        var lab = Host.Create(o => o.RehashOnExport = rehash);
         var (snapshotId, _) = await SnapshotAsync(lab, "Data tier", SnapshotKind.Recovery);
         string target = Path.Combine(Host.NewExportRoot(), "export");
 
@@ -86,21 +88,25 @@ public sealed class LabExportTests : LabTestBase
     }
 
     [Fact]
-    public async Task Export_DifferentialBase_CopiesOnlyDisksChangedSinceTheBase()
+    public async Task Export_DifferentialBase_WritesChangedBlocksOnlyAndRebuildsTheSnapshotDisks()
     {
         // Guest I/O on a clock that never moves: the test writes one round itself.
         var lab = Host.Create(o => o.GuestIoEnabled = true, new ManualTimeProvider());
         var (full, group) = await SnapshotAsync(lab, "Data tier", SnapshotKind.Recovery);
+        string root = Host.NewExportRoot();
+        string fullTarget = Path.Combine(root, "full");
+        await lab.ExportSnapshotAsync(new ExportRequest(full, fullTarget, ExportOptions.Default, false), new RecordingObserver(), Timeout);
 
-        // One round of guest writes changes the running VMs' disks; the VM that is off keeps its disk.
+        // One round of guest writes changes one block of each running VM's disks; the VM that is off keeps its disk.
         await lab.GuestWriter!.WriteOnceAsync(Timeout);
         var (incremental, _) = await SnapshotAsync(lab, "Data tier", SnapshotKind.Recovery);
-        string target = Path.Combine(Host.NewExportRoot(), "incremental");
+        string target = Path.Combine(root, "incremental");
 
         await lab.ExportSnapshotAsync(new ExportRequest(incremental, target, new ExportOptions(DifferentialBackupBase: full), false), new RecordingObserver(), Timeout);
 
         var manifest = LabTestFiles.ReadManifest(target);
         var state = await lab.ReadStateAsync(Timeout);
+        var record = state.Snapshots.Single(s => s.Id == incremental);
         Assert.Equal(full, manifest.DifferentialBackupBase);
         foreach (string vmId in group.MemberVmIds)
         {
@@ -109,10 +115,30 @@ public sealed class LabExportTests : LabTestBase
             var config = LabTestFiles.ReadConfiguration(Path.Combine(target, manifestVm.Directory, "Virtual Machines", vmId + ".json"));
             foreach (var disk in vm.Disks)
             {
-                bool copied = manifest.Files.Any(f => f.Path == $"{vm.Name}/Virtual Hard Disks/{disk.FileName}");
-                Assert.Equal(vm.State == VmState.Running, copied);
-                Assert.Equal(!copied, manifestVm.UnchangedDisks.Contains(disk.FileName));
-                Assert.Equal(!copied, config.Disks.Single(d => d.Path.EndsWith(disk.FileName, StringComparison.Ordinal)).InDifferentialBase);
+                string delta = $"{vm.Name}/Virtual Hard Disks/{Path.ChangeExtension(disk.FileName, ".avhdx")}";
+                var configDisk = config.Disks.Single(d => d.Path.StartsWith($"Virtual Hard Disks/{Path.GetFileNameWithoutExtension(disk.FileName)}.", StringComparison.Ordinal));
+                Assert.DoesNotContain(manifest.Files, f => f.Path == $"{vm.Name}/Virtual Hard Disks/{disk.FileName}");
+                if (vm.State != VmState.Running)
+                {
+                    Assert.Contains(disk.FileName, manifestVm.UnchangedDisks);
+                    Assert.True(configDisk.InDifferentialBase);
+                    Assert.DoesNotContain(manifest.Files, f => f.Path == delta);
+                    continue;
+                }
+
+                var file = manifest.Files.Single(f => f.Path == delta);
+                Assert.Contains(disk.FileName, manifestVm.DifferencingDisks);
+                Assert.True(file.Size < disk.SizeBytes / 2, $"{delta} holds {file.Size} bytes of a {disk.SizeBytes}-byte disk");
+                Assert.Equal(LabTestFiles.Sha256(Path.Combine(target, delta)), file.Sha256);
+
+                // Base disk (from the full export) + differencing disk = the disk the incremental snapshot holds.
+                string rebuilt = Path.Combine(root, "rebuilt-" + disk.FileName);
+                await LabDifferencingDisk.ApplyAsync(Path.Combine(fullTarget, vm.Name, "Virtual Hard Disks", disk.FileName), Path.Combine(target, delta), rebuilt, Timeout);
+                string expected = record.Members.Single(m => m.VmId == vmId).Disks.Single(d => d.FileName == disk.FileName).Sha256!;
+                Assert.Equal(expected, LabTestFiles.Sha256(rebuilt));
+                Assert.Equal(expected, configDisk.Sha256);
+                Assert.NotNull(configDisk.ParentSha256);
+                Assert.NotEqual(expected, configDisk.ParentSha256);
             }
         }
     }

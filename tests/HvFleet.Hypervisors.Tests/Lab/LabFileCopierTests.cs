@@ -19,7 +19,7 @@ public sealed class LabFileCopierTests : LabTestBase
         var copier = new LabFileCopier(method, 64 * 1024);
         var deltas = new List<long>();
 
-        var result = await copier.CopyAsync(source, destination, deltas.Add, CancellationToken.None);
+        var result = await copier.CopyAsync(source, destination, computeHash: true, deltas.Add, CancellationToken.None);
 
         Assert.Equal(content, await File.ReadAllBytesAsync(destination));
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), result.Sha256);
@@ -38,6 +38,24 @@ public sealed class LabFileCopierTests : LabTestBase
     }
 
     [Theory]
+    [InlineData(LabCopyMethod.Auto)]
+    [InlineData(LabCopyMethod.Buffered)]
+    [InlineData(LabCopyMethod.KernelCopy)]
+    public async Task CopyAsync_WithoutHash_CopiesEveryByteAndReturnsNoDigest(LabCopyMethod method)
+    {
+        byte[] content = new byte[(512 * 1024) + 7];
+        Random.Shared.NextBytes(content);
+        string source = Path.Combine(Host.Root, "source.bin");
+        string destination = Path.Combine(Host.Root, "copy.bin");
+        await File.WriteAllBytesAsync(source, content);
+
+        var result = await new LabFileCopier(method, 64 * 1024).CopyAsync(source, destination, computeHash: false, null, CancellationToken.None);
+
+        Assert.Null(result.Sha256);
+        Assert.Equal(content, await File.ReadAllBytesAsync(destination));
+    }
+
+    [Theory]
     [InlineData(LabCopyMethod.Buffered)]
     [InlineData(LabCopyMethod.KernelCopy)]
     public async Task CopyAsync_CancelledMidway_RemovesTheDestination(LabCopyMethod method)
@@ -50,7 +68,7 @@ public sealed class LabFileCopierTests : LabTestBase
         using var cancel = new CancellationTokenSource();
         var copier = new LabFileCopier(method, 64 * 1024);
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => copier.CopyAsync(source, destination, _ => cancel.Cancel(), cancel.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => copier.CopyAsync(source, destination, computeHash: true, _ => cancel.Cancel(), cancel.Token));
 
         Assert.False(File.Exists(destination));
     }
@@ -63,7 +81,7 @@ public sealed class LabFileCopierTests : LabTestBase
         await File.WriteAllTextAsync(source, "new");
         await File.WriteAllTextAsync(destination, "old");
 
-        await Assert.ThrowsAsync<IOException>(() => new LabFileCopier(LabCopyMethod.Auto, 4096).CopyAsync(source, destination, null, CancellationToken.None));
+        await Assert.ThrowsAsync<IOException>(() => new LabFileCopier(LabCopyMethod.Auto, 4096).CopyAsync(source, destination, computeHash: true, null, CancellationToken.None));
 
         Assert.Equal("old", await File.ReadAllTextAsync(destination));
     }
@@ -74,7 +92,7 @@ public sealed class LabFileCopierTests : LabTestBase
         string source = Path.Combine(Host.Root, "empty.bin");
         await File.WriteAllBytesAsync(source, []);
 
-        var result = await new LabFileCopier(LabCopyMethod.Buffered, 4096).CopyAsync(source, Path.Combine(Host.Root, "copy.bin"), null, CancellationToken.None);
+        var result = await new LabFileCopier(LabCopyMethod.Buffered, 4096).CopyAsync(source, Path.Combine(Host.Root, "copy.bin"), computeHash: true, null, CancellationToken.None);
 
         Assert.Equal(0, result.Bytes);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(ReadOnlySpan<byte>.Empty)), result.Sha256);

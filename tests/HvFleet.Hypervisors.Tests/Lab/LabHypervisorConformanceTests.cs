@@ -13,7 +13,12 @@ public sealed class LabHypervisorConformanceTests : HypervisorConformanceTests
 
     protected override Task<IHypervisor> CreateHypervisorAsync(CancellationToken cancellationToken)
     {
-        _lab = _host.Create(o => o.GuestIoEnabled = true);
+        // Guests keep writing throughout (every 20 ms), so every operation races real disk writes.
+        _lab = _host.Create(o =>
+        {
+            o.GuestIoEnabled = true;
+            o.GuestIoInterval = TimeSpan.FromMilliseconds(20);
+        });
         return Task.FromResult<IHypervisor>(_lab);
     }
 

@@ -2,11 +2,13 @@
 // against a grpc.testing.TestService server (HvFleet's interop server in CI).
 //
 //   node interop-client.mjs --server_port=PORT [--server_host=127.0.0.1] [--test_case=a,b]
+//                           [--use_tls=true --ca_file=server.pem]
 //
 // Prints one line per case, "PASS <case>" or "FAIL <case>: <reason>", then "N passed, N failed",
 // and exits 1 if any case failed.
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import fs from 'node:fs';
 import grpc from '@grpc/grpc-js';
 import protoLoader from '@grpc/proto-loader';
 
@@ -14,16 +16,19 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const protoRoot = path.resolve(here, '../protos');
 
 function parseArgs(argv) {
-  const args = { server_host: '127.0.0.1', server_port: '', test_case: 'all' };
+  const args = { server_host: '127.0.0.1', server_port: '', test_case: 'all', use_tls: 'false', ca_file: '' };
   for (const arg of argv) {
     const m = /^--([a-z_]+)=(.*)$/.exec(arg);
     if (!m || !(m[1] in args)) {
-      throw new Error(`unknown argument '${arg}' (expected --server_host=, --server_port=, --test_case=)`);
+      throw new Error(`unknown argument '${arg}' (expected --server_host=, --server_port=, --test_case=, --use_tls=, --ca_file=)`);
     }
     args[m[1]] = m[2];
   }
   if (!/^\d+$/.test(args.server_port)) {
     throw new Error('--server_port=PORT is required');
+  }
+  if (args.use_tls === 'true' && !args.ca_file) {
+    throw new Error('--use_tls=true needs --ca_file=FILE');
   }
   return args;
 }
@@ -325,7 +330,9 @@ async function main() {
     }
   }
 
-  const credentials = grpc.credentials.createInsecure();
+  const credentials = args.use_tls === 'true'
+    ? grpc.credentials.createSsl(fs.readFileSync(args.ca_file))
+    : grpc.credentials.createInsecure();
   const clients = {
     test: new testing.TestService(target, credentials),
     unimplemented: new testing.UnimplementedService(target, credentials),

@@ -27,6 +27,18 @@ internal sealed class FakeHypervisor : IHypervisor
     /// <summary>The next call made, in order.</summary>
     public async Task<FakeCall> NextCallAsync() => await _calls.Reader.ReadAsync().AsTask().WaitAsync(WaitLimit);
 
+    /// <summary>The next <paramref name="count"/> calls, in whatever order concurrent jobs made them.</summary>
+    public async Task<IReadOnlyList<FakeCall>> NextCallsAsync(int count)
+    {
+        var calls = new List<FakeCall>();
+        for (var i = 0; i < count; i++)
+        {
+            calls.Add(await NextCallAsync());
+        }
+
+        return calls;
+    }
+
     /// <summary>True when a call is waiting to be taken with <see cref="NextCallAsync"/>.</summary>
     public bool HasPendingCall => _calls.Reader.TryPeek(out _);
 

@@ -94,6 +94,26 @@ internal sealed class JobEngineHarness : IAsyncDisposable
 
     public Task<AgentJob> WaitForStateAsync(string jobId, JobState state) => WaitForAsync(jobId, job => job.State == state);
 
+    /// <summary>
+    /// Waits until the store's record satisfies <paramref name="until"/>. Writes of progress and
+    /// backend job references land on the job's write chain, not on the reporting thread, so this
+    /// yields until they do (bounded by <see cref="Timeout"/>, never a fixed sleep).
+    /// </summary>
+    public async Task<AgentJob> WaitForStoredAsync(string jobId, Func<AgentJob, bool> until)
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        while (true)
+        {
+            if (await Store.GetAsync(jobId, cts.Token) is { } stored && until(stored))
+            {
+                return stored;
+            }
+
+            await Task.Yield();
+            cts.Token.ThrowIfCancellationRequested();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         while (Hypervisor.HasPendingCall)

@@ -1,7 +1,7 @@
 namespace HvFleet.Hypervisors.Tests.HyperV.Emulator;
 
 /// <summary>What the emulated group CreateSnapshot accepts as SnapshotSettings (an open question, reference §9).</summary>
-internal enum CollectionSettingsAcceptance
+public enum CollectionSettingsAcceptance
 {
     Both = 0,
     EmptyStringOnly = 1,

@@ -163,7 +163,10 @@ internal sealed partial class HyperVWmiEmulator
             var jobPath = PathOf("Msvm_ConcreteJob", ("InstanceID", job.InstanceId));
             foreach (var created in job.OnSuccess?.Invoke(at) ?? [])
             {
-                Associate("Msvm_AffectedJobElement", jobPath, created);
+                if (RecordAffectedElements)
+                {
+                    Associate("Msvm_AffectedJobElement", jobPath, created);
+                }
             }
 
             return;
