@@ -87,7 +87,7 @@ public sealed partial class FleetEngine
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
         var run = new RunContext(live, live.Cancellation.Token, stop.Token);
         using var renewal = new CancellationTokenSource();
-        var renewing = RenewLeaseAsync(live.Id, stop, renewal.Token);
+        var renewing = RenewLeaseAsync(live, stop, renewal.Token);
         try
         {
             await _runner.RunAsync(run, source);
@@ -136,19 +136,28 @@ public sealed partial class FleetEngine
         }
     }
 
-    /// <summary>Keeps the lease alive while the operation runs; if another orchestrator took it, stop here.</summary>
-    private async Task RenewLeaseAsync(string operationId, CancellationTokenSource stop, CancellationToken cancellationToken)
+    /// <summary>Keeps the lease alive while the operation runs; if another orchestrator took it, stop here. Also
+    /// notices a CancelOperation that reached another orchestrator (it marks the stored operation Cancelling).</summary>
+    private async Task RenewLeaseAsync(LiveOperation live, CancellationTokenSource stop, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(_options.LeaseDuration / 3, _timeProvider);
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                if (!await _store.TryAcquireLeaseAsync(operationId, OwnerId, _timeProvider.GetUtcNow() + _options.LeaseDuration, cancellationToken))
+                if (!await _store.TryAcquireLeaseAsync(live.Id, OwnerId, _timeProvider.GetUtcNow() + _options.LeaseDuration, cancellationToken))
                 {
-                    LogLeaseLost(_logger, operationId);
+                    LogLeaseLost(_logger, live.Id);
                     await stop.CancelAsync();
                     return;
+                }
+
+                if (!live.Cancellation.IsCancellationRequested
+                    && (await _store.GetAsync(live.Id, cancellationToken))?.State == OperationState.Cancelling)
+                {
+                    LogCancelling(_logger, live.Id);
+                    live.UpdateOperation(o => o with { State = OperationState.Cancelling });
+                    await live.Cancellation.CancelAsync();
                 }
             }
         }

@@ -48,7 +48,9 @@ internal sealed partial class TaskRunner(
         using var shutdownOrCancel = CancellationTokenSource.CreateLinkedTokenSource(run.Cancel, run.Shutdown);
         while (true)
         {
-            task = await SaveAsync(run, task with { Attempts = task.Attempts + 1, Outcome = TaskOutcome.Running, StatusText = "" }, durable: true);
+            // Not written yet: the first job event (with the job id) is. A crash before it re-runs the attempt with the
+            // same request id, which the agent answers with the same job.
+            task = await SaveAsync(run, task with { Attempts = task.Attempts + 1, Outcome = TaskOutcome.Running, StatusText = "" }, durable: false);
             using var timeout = policy.HostTimeout is { } limit ? new CancellationTokenSource(limit, timeProvider) : new CancellationTokenSource();
             using var attempt = CancellationTokenSource.CreateLinkedTokenSource(shutdownOrCancel.Token, timeout.Token);
             AttemptFailure failure;

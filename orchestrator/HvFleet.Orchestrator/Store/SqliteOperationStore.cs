@@ -18,6 +18,9 @@ internal sealed partial class SqliteOperationStore : IOperationStore, IDisposabl
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly TimeProvider _timeProvider;
+    private readonly Lock _pendingLock = new();
+    private List<PendingTaskUpdate> _pendingUpdates = [];
+    private bool _flushing;
 
     public SqliteOperationStore(IOptions<SqliteOperationStoreOptions> options, TimeProvider timeProvider)
     {
@@ -35,6 +38,9 @@ internal sealed partial class SqliteOperationStore : IOperationStore, IDisposabl
     }
 
     public string DatabasePath { get; }
+
+    /// <summary>A task update waiting for the next group commit.</summary>
+    private sealed record PendingTaskUpdate(string OperationId, FleetTask Task, TaskCompletionSource Done);
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -195,23 +201,23 @@ internal sealed partial class SqliteOperationStore : IOperationStore, IDisposabl
 
     public async Task UpdateTaskAsync(string operationId, FleetTask task, CancellationToken cancellationToken)
     {
-        await WriteAsync(async (connection, transaction) =>
+        // Group commit: updates that arrive while a transaction is being written go together into the next one.
+        // Each caller still returns only once its own update is committed.
+        var pending = new PendingTaskUpdate(operationId, task, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        bool startFlush;
+        lock (_pendingLock)
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = """
-                UPDATE tasks SET outcome = $outcome, agent_job_id = $job, snapshot_ids = $snapshots, export_path = $export,
-                    error = $error, attempts = $attempts, started_at = $started, finished_at = $finished, percent = $percent,
-                    bytes_done = $bytesDone, bytes_total = $bytesTotal, status_text = $status, previous_job_id = $previous,
-                    cleaned_up = $cleaned, target_id = $targetId, target_name = $targetName
-                WHERE operation_id = $op AND id = $id;
-                """;
-            BindTask(command, operationId, task);
-            if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
-            {
-                throw new InvalidOperationException($"task {task.Id} of operation {operationId} is not in the store");
-            }
-        }, cancellationToken);
+            _pendingUpdates.Add(pending);
+            startFlush = !_flushing;
+            _flushing = true;
+        }
+
+        if (startFlush)
+        {
+            _ = Task.Run(FlushTaskUpdatesAsync, CancellationToken.None);
+        }
+
+        await pending.Done.Task.WaitAsync(cancellationToken);
     }
 
     public async Task<bool> TryAcquireLeaseAsync(string operationId, string owner, DateTimeOffset until, CancellationToken cancellationToken)
@@ -249,6 +255,72 @@ internal sealed partial class SqliteOperationStore : IOperationStore, IDisposabl
 
     public void Dispose() => _writeLock.Dispose();
 
+    private async Task FlushTaskUpdatesAsync()
+    {
+        while (true)
+        {
+            List<PendingTaskUpdate> batch;
+            lock (_pendingLock)
+            {
+                if (_pendingUpdates.Count == 0)
+                {
+                    _flushing = false;
+                    return;
+                }
+
+                batch = _pendingUpdates;
+                _pendingUpdates = [];
+            }
+
+            var missing = new HashSet<PendingTaskUpdate>();
+            try
+            {
+                await WriteAsync(async (connection, transaction) =>
+                {
+                    await using var command = connection.CreateCommand();
+                    command.Transaction = transaction;
+                    command.CommandText = """
+                        UPDATE tasks SET outcome = $outcome, agent_job_id = $job, snapshot_ids = $snapshots, export_path = $export,
+                            error = $error, attempts = $attempts, started_at = $started, finished_at = $finished, percent = $percent,
+                            bytes_done = $bytesDone, bytes_total = $bytesTotal, status_text = $status, previous_job_id = $previous,
+                            cleaned_up = $cleaned, target_id = $targetId, target_name = $targetName
+                        WHERE operation_id = $op AND id = $id;
+                        """;
+                    foreach (var update in batch)
+                    {
+                        command.Parameters.Clear();
+                        BindTask(command, update.OperationId, update.Task);
+                        if (await command.ExecuteNonQueryAsync(CancellationToken.None) == 0)
+                        {
+                            missing.Add(update);
+                        }
+                    }
+                }, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                foreach (var update in batch)
+                {
+                    update.Done.TrySetException(ex);
+                }
+
+                continue;
+            }
+
+            foreach (var update in batch)
+            {
+                if (missing.Contains(update))
+                {
+                    update.Done.TrySetException(new InvalidOperationException($"task {update.Task.Id} of operation {update.OperationId} is not in the store"));
+                }
+                else
+                {
+                    update.Done.TrySetResult();
+                }
+            }
+        }
+    }
+
     private async Task WriteAsync(Func<SqliteConnection, SqliteTransaction, Task> write, CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken);
@@ -269,6 +341,10 @@ internal sealed partial class SqliteOperationStore : IOperationStore, IDisposabl
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
+
+        // WAL with synchronous=NORMAL: a commit survives a crash of the orchestrator (what resume relies on) without an
+        // fsync per task update; only a power loss can drop the last commits, and request ids make that safe to redo.
+        await ExecuteAsync(connection, "PRAGMA synchronous=NORMAL;", cancellationToken);
         return connection;
     }
 

@@ -82,4 +82,24 @@ public sealed class FleetEngineCancelTests
         Assert.Equal(Assert.Single(final.Tasks, t => t.HostName == "ok").SnapshotIds, ok.DeletedSnapshots);
         Assert.Contains("cleanup removed", final.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Cancel_ThroughAnotherOrchestrator_OwnerNoticesAndCancelsAgentJobs()
+    {
+        await using var harness = new EngineHarness();
+        harness.Options.LeaseDuration = TimeSpan.FromMilliseconds(300);
+        harness.Fleet.Add("hv1", "", "g1").HoldJobs = true;
+        var owner = harness.NewEngine();
+        var other = harness.NewEngine();
+        var started = EngineHarness.Started(await owner.StartSnapshotAsync(
+            new SnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
+        await OperationWaits.WaitForJobIdsAsync(owner, started.Id, 1);
+
+        var marked = await other.CancelAsync(started.Id, CancellationToken.None);
+        var final = await owner.WaitAsync(started.Id, CancellationToken.None);
+
+        Assert.Equal(OperationState.Cancelling, marked.Value!.State);
+        Assert.Equal(OperationState.Cancelled, final!.State);
+        Assert.Contains(Assert.Single(final.Tasks).AgentJobId, harness.Fleet["hv1"].CancelRequests);
+    }
 }

@@ -1,0 +1,42 @@
+using System.Runtime.CompilerServices;
+using HvFleet.Orchestrator.Agents;
+using HvFleet.Orchestrator.Inventory;
+
+namespace HvFleet.Orchestrator.Benchmarks;
+
+/// <summary>An agent whose every job takes <c>latency</c> of backend time and nothing else: what remains is overhead.</summary>
+internal sealed class LatencyAgent(string name, TimeSpan latency) : IAgentClient, IAgentConnector
+{
+    private static readonly AgentCollection[] Groups = [new("g1", "group-1", [])];
+    private int _jobs;
+
+    public IAgentClient GetClient(FleetHost host) => this;
+
+    public Task<AgentHealth> CheckHealthAsync(CancellationToken cancellationToken) => Task.FromResult(AgentHealth.Serving);
+
+    public Task<AgentHostInfo> GetHostInfoAsync(CancellationToken cancellationToken) => Task.FromResult(new AgentHostInfo(name, "lab", "bench"));
+
+    public Task<IReadOnlyList<AgentCollection>> ListCollectionsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<AgentCollection>>(Groups);
+
+    public Task<IReadOnlyList<AgentVirtualMachine>> ListVirtualMachinesAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<AgentVirtualMachine>>([]);
+
+    public IAsyncEnumerable<AgentJob> CreateSnapshotAsync(CreateSnapshotCommand command, CancellationToken cancellationToken) => RunAsync(command.RequestId, cancellationToken);
+
+    public IAsyncEnumerable<AgentJob> ExportSnapshotAsync(ExportSnapshotCommand command, CancellationToken cancellationToken) => RunAsync(command.RequestId, cancellationToken);
+
+    public IAsyncEnumerable<AgentJob> DeleteSnapshotAsync(DeleteSnapshotCommand command, CancellationToken cancellationToken) => RunAsync(command.RequestId, cancellationToken);
+
+    public IAsyncEnumerable<AgentJob> WatchJobAsync(string jobId, CancellationToken cancellationToken) => RunAsync(jobId, cancellationToken);
+
+    public Task<AgentJob?> GetJobAsync(string jobId, CancellationToken cancellationToken) => Task.FromResult<AgentJob?>(null);
+
+    public Task<AgentJob?> CancelJobAsync(string jobId, CancellationToken cancellationToken) => Task.FromResult<AgentJob?>(null);
+
+    private async IAsyncEnumerable<AgentJob> RunAsync(string requestId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string id = $"{name}-{Interlocked.Increment(ref _jobs)}";
+        yield return new AgentJob { Id = id, State = AgentJobState.Running, RequestId = requestId };
+        await Task.Delay(latency, cancellationToken);
+        yield return new AgentJob { Id = id, State = AgentJobState.Completed, Percent = 100, RequestId = requestId, SnapshotIds = [$"snap-{id}"] };
+    }
+}
