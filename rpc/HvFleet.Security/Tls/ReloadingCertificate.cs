@@ -31,7 +31,15 @@ public sealed partial class ReloadingCertificate : IDisposable
         _keyPath = keyPath;
         _time = time;
         _logger = logger;
-        _current = Load(certificatePath, keyPath);
+        try
+        {
+            _current = Load(certificatePath, keyPath);
+        }
+        catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new InvalidOperationException($"Cannot load the TLS certificate '{certificatePath}' with its key '{keyPath}': {ex.Message}", ex);
+        }
+
         WarnIfExpiring();
         _monitor = new FileChangeMonitor([certificatePath, keyPath], pollInterval ?? TimeSpan.FromSeconds(30), time, Reload);
     }

@@ -23,7 +23,15 @@ public sealed partial class ReloadingTrustAnchors : IDisposable
         ArgumentNullException.ThrowIfNull(logger);
         _path = path;
         _logger = logger;
-        _current = Load(path);
+        try
+        {
+            _current = Load(path);
+        }
+        catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"Cannot load the CA certificate file '{path}': {ex.Message}", ex);
+        }
+
         _monitor = new FileChangeMonitor([path], pollInterval ?? TimeSpan.FromSeconds(30), time, Reload);
     }
 
