@@ -69,11 +69,6 @@ public static class ExportPathPolicy
             return ExportPathDecision.Invalid("cannot be resolved: access to one of its components is denied");
         }
 
-        if (File.Exists(resolved))
-        {
-            return ExportPathDecision.Invalid("names an existing file, not a directory");
-        }
-
         foreach (var root in roots)
         {
             string resolvedRoot;
@@ -88,7 +83,10 @@ public static class ExportPathPolicy
 
             if (IsStrictlyInside(resolved, resolvedRoot))
             {
-                return ExportPathDecision.Allowed(resolved);
+                // Only a path inside a root is worth telling apart from a file: outside, it is simply refused.
+                return File.Exists(resolved)
+                    ? ExportPathDecision.Invalid("names an existing file, not a directory")
+                    : ExportPathDecision.Allowed(resolved);
             }
 
             if (string.Equals(resolved, resolvedRoot, PathComparison))

@@ -25,7 +25,7 @@ public sealed class PkiCommandsTests
         var san = certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single();
         Assert.Equal(["agent1.fleet.test"], san.EnumerateDnsNames());
         Assert.Equal([IPAddress.Parse("10.1.2.3"), IPAddress.IPv6Loopback], san.EnumerateIPAddresses());
-        var usages = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().Single().EnumeratedKeyUsages.Cast<System.Security.Cryptography.Oid>().Select(o => o.Value);
+        var usages = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().Single().EnhancedKeyUsages.Cast<System.Security.Cryptography.Oid>().Select(o => o.Value);
         Assert.Equal(["1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2"], usages);
         Assert.False(certificate.Extensions.OfType<X509BasicConstraintsExtension>().Single().CertificateAuthority);
         Assert.InRange(certificate.NotAfter - certificate.NotBefore, TimeSpan.FromDays(365), TimeSpan.FromDays(365.01));
