@@ -17,6 +17,10 @@ var dataDirectory = Directory.CreateTempSubdirectory("hvfleet-fuzz-").FullName;
 var entryPoint = Assembly.Load(new AssemblyName("hvfleet-agent")).EntryPoint!;
 var agentArgs = new[] { "--insecure", "--listen", $"127.0.0.1:{port}", "--data-dir", dataDirectory };
 Environment.SetEnvironmentVariable("HVFLEET_AGENT_Logging__LogLevel__Default", "Error");
+
+// Per-caller limits raised so that malformed payloads reach the parsers and handlers (every call here is one caller).
+Environment.SetEnvironmentVariable("HVFLEET_AGENT_Security__Limits__MaxMutatingCallsPerMinute", "100000000");
+Environment.SetEnvironmentVariable("HVFLEET_AGENT_Security__Limits__MaxConcurrentStreamsPerCaller", "100000");
 var agent = Task.Run(() => (Task<int>)entryPoint.Invoke(null, [agentArgs])!);
 
 using var handler = new SocketsHttpHandler
@@ -69,10 +73,20 @@ await Parallel.ForEachAsync(Enumerable.Range(0, requests), new ParallelOptions {
         // The server reset the stream (e.g. header list too large): a proper HTTP/2 refusal.
         outcome = "stream reset";
     }
+    catch (HttpRequestException ex) when (ex.Message.Contains("exceeded the server limit", StringComparison.Ordinal))
+    {
+        // The server's SETTINGS_MAX_HEADER_LIST_SIZE: the header list is refused before it is sent.
+        outcome = "header list over limit";
+    }
     catch (HttpRequestException ex) when (ex.HttpRequestError == HttpRequestError.ConnectionError)
     {
         outcome = "CONNECTION REFUSED";
         bad.Enqueue($"{kind}: {ex.Message}");
+    }
+    catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+    {
+        outcome = "IMPROPER";
+        bad.Enqueue($"{kind}: {ex.GetType().Name}: {ex.Message}");
     }
 
     outcomes.AddOrUpdate($"{kind,-22} {outcome}", 1, (_, n) => n + 1);
@@ -166,7 +180,7 @@ HttpRequestMessage Build(Kind kind, Random random)
             break;
         case Kind.OversizedMetadata:
             body = Frame([]);
-            request.Headers.TryAddWithoutValidation("x-big", new string('a', random.Next(8 * 1024, 96 * 1024)));
+            request.Headers.TryAddWithoutValidation("x-big", new string('a', random.Next(8 * 1024, 40 * 1024)));
             break;
         case Kind.BadPath:
             body = Frame([]);
@@ -187,6 +201,8 @@ HttpRequestMessage Build(Kind kind, Random random)
     }
 
     request.Headers.TryAddWithoutValidation("te", "trailers");
+    request.Version = HttpVersion.Version20;
+    request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
     return request;
 }
 
@@ -226,7 +242,12 @@ async Task WaitForAgentAsync()
     {
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/grpc.health.v1.Health/Check") { Content = new ByteArrayContent(Frame([])) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/grpc.health.v1.Health/Check")
+            {
+                Content = new ByteArrayContent(Frame([])),
+                Version = HttpVersion.Version20,
+                VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            };
             request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/grpc");
             using var response = await http.SendAsync(request);
             await response.Content.ReadAsByteArrayAsync();
@@ -234,6 +255,8 @@ async Task WaitForAgentAsync()
             {
                 return;
             }
+
+            throw new InvalidOperationException($"The agent answered the health check with HTTP {(int)response.StatusCode} and no grpc-status.");
         }
         catch (HttpRequestException) when (deadline.Elapsed < TimeSpan.FromSeconds(60) && !agent.IsCompleted)
         {
@@ -296,9 +319,9 @@ internal static partial class Program
 
     private static readonly string[] ContentTypes = ["text/plain", "application/json", "application/grpc-bogus", "application/grpcx", "", "multipart/form-data; boundary=x"];
 
-    private static readonly string[] Timeouts = ["abc", "-1S", "1X", "999999999999H", "", "10", "1.5S", "S", "100000000n", "\u00e9S"];
+    private static readonly string[] Timeouts = ["abc", "-1S", "1X", "999999999999H", "", "10", "1.5S", "S", "100000000n", "1M1S"];
 
-    private static readonly string[] Paths = ["/", "/hvfleet.agent.v1.HostAgent/", "/hvfleet.agent.v1.HostAgent/Nope", "/x/y/z", "/grpc.health.v1.Health", "//", "/hvfleet.agent.v1.HostAgent/GetHostInfo/extra", "/%2e%2e/"];
+    private static readonly string[] Paths = ["/", "/hvfleet.agent.v1.HostAgent/", "/hvfleet.agent.v1.HostAgent/Nope", "/x/y/z", "/grpc.health.v1.Health", "/a//b", "/hvfleet.agent.v1.HostAgent/GetHostInfo/extra", "/%2e%2e/"];
 
     private static readonly string[] HostileDirectories =
     [
