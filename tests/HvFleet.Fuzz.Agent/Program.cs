@@ -184,7 +184,8 @@ HttpRequestMessage Build(Kind kind, Random random)
             break;
         case Kind.BadPath:
             body = Frame([]);
-            request.RequestUri = new Uri(Paths[random.Next(Paths.Length)] + RandomText(random, random.Next(0, 20)), UriKind.Relative);
+            // Absolute, so that a path starting with "//" stays a path.
+            request.RequestUri = new Uri($"http://127.0.0.1:{port}" + Paths[random.Next(Paths.Length)] + RandomText(random, random.Next(0, 20)), UriKind.Absolute);
             break;
         default:
             var export = ValidExport(random);
