@@ -15,12 +15,12 @@ public sealed class TestAgent : IAsyncDisposable
     private readonly WebApplication _app;
     private bool _stopped;
 
-    private TestAgent(WebApplication app, string dataDirectory, Uri address)
+    private TestAgent(WebApplication app, string dataDirectory, Uri address, GrpcChannelOptions? channelOptions)
     {
         _app = app;
         DataDirectory = dataDirectory;
         Address = address;
-        Channel = GrpcChannel.ForAddress(address);
+        Channel = GrpcChannel.ForAddress(address, channelOptions);
         Client = new HostAgent.HostAgentClient(Channel);
     }
 
@@ -34,7 +34,8 @@ public sealed class TestAgent : IAsyncDisposable
 
     public HostAgent.HostAgentClient Client { get; }
 
-    public static async Task<TestAgent> StartAsync(string? dataDirectory = null, IDictionary<string, string?>? settings = null)
+    /// <summary>Starts an agent; <paramref name="channelOptions"/> configures <see cref="Channel"/> (e.g. mTLS).</summary>
+    public static async Task<TestAgent> StartAsync(string? dataDirectory = null, IDictionary<string, string?>? settings = null, GrpcChannelOptions? channelOptions = null)
     {
         dataDirectory ??= Directory.CreateTempSubdirectory("hvfleet-agent-test-").FullName;
         var all = new Dictionary<string, string?>
@@ -54,7 +55,7 @@ public sealed class TestAgent : IAsyncDisposable
         var app = AgentHost.Build(all);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new TestAgent(app, dataDirectory, new Uri(address));
+        return new TestAgent(app, dataDirectory, new Uri(address), channelOptions);
     }
 
     /// <summary>Stops the agent (drain, then server) but keeps its data directory.</summary>

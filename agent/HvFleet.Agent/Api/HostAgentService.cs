@@ -5,6 +5,8 @@ using HvFleet.Hypervisors;
 using HvFleet.Protos.Agent.V1;
 using HvFleet.Rpc;
 using HvFleet.Rpc.Server;
+using HvFleet.Security.Audit;
+using HvFleet.Security.Paths;
 using Microsoft.Extensions.Options;
 using JobKind = HvFleet.Agent.Jobs.JobKind;
 using VmState = HvFleet.Hypervisors.VmState;
@@ -90,6 +92,13 @@ internal sealed partial class HostAgentService(
     {
         var ct = context.CancellationToken;
         var requestId = NullIfEmpty(request.RequestId);
+        var audit = AuditContext.For(context).AddTargets(request.CollectionId);
+        audit.RequestId = requestId;
+        if (request.Vms is { } vms)
+        {
+            audit.AddTargets(vms.VmIds);
+        }
+
         if (request.TargetCase == CreateSnapshotRequest.TargetOneofCase.None)
         {
             throw new RpcException(StatusCode.InvalidArgument, "target: set collection_id or vms");
@@ -109,6 +118,13 @@ internal sealed partial class HostAgentService(
     {
         var ct = context.CancellationToken;
         var requestId = NullIfEmpty(request.RequestId);
+        AuditContext.For(context).AddTargets(request.SnapshotId).RequestId = requestId;
+        var path = ExportPathPolicy.Evaluate(request.ExportDirectory, agentOptions.Value.ExportRoots);
+        if (path.Verdict == ExportPathVerdict.Denied)
+        {
+            throw new RpcException(StatusCode.PermissionDenied, "export_directory: " + path.Reason);
+        }
+
         var domain = AgentProtoMapper.FromProto(request);
         ThrowIfInvalid(JobRequestValidator.ValidateExportSnapshot(domain, requestId, agentOptions.Value.ExportRoots, out var confined));
         if (!await IsReplayAsync(requestId, ct))
@@ -132,6 +148,7 @@ internal sealed partial class HostAgentService(
     {
         var ct = context.CancellationToken;
         var requestId = NullIfEmpty(request.RequestId);
+        AuditContext.For(context).AddTargets(request.SnapshotId).RequestId = requestId;
         ThrowIfInvalid(JobRequestValidator.ValidateDeleteSnapshot(request.SnapshotId, requestId));
         if (!await IsReplayAsync(requestId, ct))
         {
@@ -187,6 +204,7 @@ internal sealed partial class HostAgentService(
     public override async Task<CancelJobResponse> CancelJob(CancelJobRequest request, ServerCallContext context)
     {
         RequireId("job_id", request.JobId);
+        AuditContext.For(context).AddTargets(request.JobId).JobId = request.JobId;
         var job = await jobs.CancelAsync(request.JobId, context.CancellationToken)
             ?? throw new RpcException(StatusCode.NotFound, $"job_id: job '{request.JobId}' is unknown to this agent");
         LogCancelRequested(logger, request.JobId, context.Peer);
@@ -199,6 +217,7 @@ internal sealed partial class HostAgentService(
         switch (start.Outcome)
         {
             case JobStartOutcome.Created or JobStartOutcome.Existing:
+                AuditContext.For(context).JobId = start.Job!.Id;
                 LogJobStarted(logger, start.Job!.Id, spec.Kind, start.Outcome == JobStartOutcome.Existing, context.Peer);
                 await StreamAsync(start.Job.Id, responseStream, context);
                 break;

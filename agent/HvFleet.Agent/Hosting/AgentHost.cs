@@ -1,8 +1,9 @@
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using HvFleet.Agent.Api;
 using HvFleet.Agent.Jobs;
-using Microsoft.AspNetCore.Server.Kestrel.Https;
+using HvFleet.Security.Hosting;
+using HvFleet.Security.Limits;
+using HvFleet.Security.Tls;
 using Microsoft.Extensions.Options;
 
 namespace HvFleet.Agent.Hosting;
@@ -58,7 +59,8 @@ internal static class AgentHost
             }
             else
             {
-                kestrel.ListenRpcTls(endPoint, https => ConfigureTls(https, options));
+                // Certificate, key and client CA reload when their files change; clients must chain to the fleet CA.
+                kestrel.ListenRpcTls(endPoint, https => kestrel.ApplicationServices.GetRequiredService<FleetServerTls>().Configure(https));
             }
         });
 
@@ -67,6 +69,11 @@ internal static class AgentHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AgentRuntimeInfo>();
         services.AddRpcServer();
+        services.AddFleetSecurity(builder.Configuration, Path.Combine(options.DataDirectory!, "audit.log"), insecureLoopback: options.Insecure);
+        if (!options.Insecure)
+        {
+            services.AddFleetServerTls(options.TlsCertificate!, options.TlsKey!, options.ClientCa!);
+        }
         if (options.Backend == AgentBackend.HyperV && OperatingSystem.IsWindows())
         {
             services.AddOptions<HvFleet.Hypervisors.HyperV.HyperVOptions>().Bind(builder.Configuration.GetSection(HvFleet.Hypervisors.HyperV.HyperVOptions.SectionName));
@@ -85,8 +92,9 @@ internal static class AgentHost
         configureServices?.Invoke(services);
 
         var app = builder.Build();
-        app.MapRpcService<HostAgentService>();
-        app.MapRpcHealthService();
+        var limits = app.Services.GetRequiredService<IOptions<CallLimitOptions>>().Value;
+        app.MapRpcService<HostAgentService>().WithMaxReceiveMessageSize(limits.MaxReceiveMessageBytes);
+        app.MapRpcHealthService().WithMaxReceiveMessageSize(limits.MaxInfrastructureReceiveMessageBytes);
         app.MapRpcReflectionService();
         return app;
     }
@@ -105,21 +113,5 @@ internal static class AgentHost
 
         // A host name: serve on the address it resolves to (first one).
         return new IPEndPoint(Dns.GetHostAddresses(listen.Host)[0], listen.Port);
-    }
-
-    private static void ConfigureTls(HttpsConnectionAdapterOptions https, AgentOptions options)
-    {
-        var certificate = X509Certificate2.CreateFromPemFile(options.TlsCertificate!, options.TlsKey!);
-        var authority = X509CertificateLoader.LoadCertificateFromFile(options.ClientCa!);
-        https.ServerCertificate = certificate;
-        https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
-        https.ClientCertificateValidation = (clientCertificate, _, _) =>
-        {
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.Add(authority);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            return chain.Build(clientCertificate);
-        };
     }
 }

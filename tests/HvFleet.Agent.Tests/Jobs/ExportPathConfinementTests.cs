@@ -32,7 +32,7 @@ public sealed class ExportPathConfinementTests : IDisposable
 
         Assert.Null(ExportPathConfinement.Confine(path, [_root], out var error));
         Assert.Contains("export roots", error, StringComparison.Ordinal);
-        Assert.Contains(Path.Combine(_outside, "x"), error, StringComparison.Ordinal);
+        Assert.Contains("'..'", error, StringComparison.Ordinal);
     }
 
     [Fact]

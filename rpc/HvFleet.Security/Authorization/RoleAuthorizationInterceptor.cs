@@ -1,0 +1,55 @@
+using HvFleet.Rpc;
+using HvFleet.Rpc.Server;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace HvFleet.Security.Authorization;
+
+/// <summary>
+/// Checks the caller's role against the method's (see <see cref="MethodRoles"/>) on every call.
+/// The client certificate was already chained to the fleet CA in the TLS handshake; this reads
+/// the role from it, records the <see cref="CallerIdentity"/> and refuses calls that need more.
+/// </summary>
+public sealed partial class RoleAuthorizationInterceptor(
+    MethodRoles roles,
+    IOptions<FleetAuthorizationOptions> options,
+    ILogger<RoleAuthorizationInterceptor> logger) : ServerInterceptor
+{
+    public override Task InterceptAsync(ServerCallContext context, Func<Task> continuation)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(continuation);
+        var required = roles.RequiredRole(context.Method);
+        CallerIdentity identity;
+        if (context.ClientCertificate is { } certificate)
+        {
+            identity = CallerIdentity.FromCertificate(certificate);
+        }
+        else if (options.Value.InsecureLoopback)
+        {
+            identity = CallerIdentity.InsecureLoopback;
+        }
+        else
+        {
+            LogUnauthenticated(logger, context.Method, context.Peer);
+            throw new RpcException(StatusCode.Unauthenticated, "A client certificate issued by the fleet CA is required.");
+        }
+
+        identity.Set(context);
+        if (identity.Role is not { } role || role < required)
+        {
+            var has = identity.Role is { } r ? $"role '{FleetRoles.ToName(r)}'" : "no role";
+            LogDenied(logger, context.Method, identity.Name, has, FleetRoles.ToName(required));
+            throw new RpcException(StatusCode.PermissionDenied,
+                $"{context.Method} requires role '{FleetRoles.ToName(required)}'; caller '{identity.Name}' has {has}.");
+        }
+
+        return continuation();
+    }
+
+    [LoggerMessage(EventId = 6001, EventName = "CallUnauthenticated", Level = LogLevel.Warning, Message = "Call to {Method} from {Peer} refused: no client certificate.")]
+    private static partial void LogUnauthenticated(ILogger logger, string method, string peer);
+
+    [LoggerMessage(EventId = 6002, EventName = "CallPermissionDenied", Level = LogLevel.Warning, Message = "Call to {Method} by {Caller} refused: has {Has}, needs {Required}.")]
+    private static partial void LogDenied(ILogger logger, string method, string caller, string has, string required);
+}
