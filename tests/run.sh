@@ -34,6 +34,12 @@ if [[ ! -d "$node_dir/node_modules" ]]; then
   (cd "$node_dir" && npm ci --no-audit --no-fund) || echo "npm ci failed"
 fi
 
+# deploy/'s linters (dockerfilelint) and systemd-analyze, for tests/HvFleet.Deploy.Tests.
+if [[ ! -d deploy/tools/node_modules ]] || ! command -v systemd-analyze >/dev/null 2>&1; then
+  section "deploy/ci-check.sh --install"
+  bash deploy/ci-check.sh --install || echo "deploy/ci-check.sh --install failed"
+fi
+
 section "buf lint (protos/)"
 buf="$root/$node_dir/node_modules/.bin/buf"
 if [[ -x "$buf" ]] && (cd protos && "$buf" lint); then

@@ -29,10 +29,13 @@ staging="$(mktemp -d "${TMPDIR:-/tmp}/hvfleet-agent-win.XXXXXX")"
 trap 'rm -rf "$staging"' EXIT
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+# Own bin/obj under --artifacts-path: the package build never touches (or races with) the
+# solution's build outputs, so it can run while tests run.
 # The win-x64 runtime and apphost packs restore from the same NuGet feed as everything else.
 dotnet publish "$root/agent/HvFleet.Agent/HvFleet.Agent.csproj" -nologo -c "$configuration" \
   -r win-x64 --self-contained -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true \
-  -p:DebugType=None -p:GenerateDocumentationFile=false -o "$staging/publish"
+  -p:DebugType=None -p:GenerateDocumentationFile=false \
+  --artifacts-path "$staging/artifacts" -o "$staging/publish"
 
 # Build the package beside its final place, then swap it in: a failed build leaves nothing half-written.
 next="$output/.$name.partial"
