@@ -15,7 +15,7 @@ internal sealed unsafe partial class WindowsServiceControlManager : IServiceCont
     private const int ServiceWin32OwnProcess = 0x10;
     private const int ErrorFailedServiceControllerConnect = 1063;
 
-    private static WindowsServiceControlManager? s_instance;
+    private static WindowsServiceControlManager? _instance;
 
     private Action? _serviceMain;
     private Func<ServiceControl, int>? _handler;
@@ -23,7 +23,7 @@ internal sealed unsafe partial class WindowsServiceControlManager : IServiceCont
 
     public bool RunDispatcher(string serviceName, Action serviceMain)
     {
-        if (Interlocked.CompareExchange(ref s_instance, this, null) is not null)
+        if (Interlocked.CompareExchange(ref _instance, this, null) is not null)
         {
             throw new InvalidOperationException("A process runs one service dispatcher.");
         }
@@ -43,7 +43,7 @@ internal sealed unsafe partial class WindowsServiceControlManager : IServiceCont
         }
 
         var error = Marshal.GetLastPInvokeError();
-        s_instance = null;
+        _instance = null;
         return error == ErrorFailedServiceControllerConnect ? false : throw new Win32Exception(error);
     }
 
@@ -76,12 +76,12 @@ internal sealed unsafe partial class WindowsServiceControlManager : IServiceCont
     }
 
     [UnmanagedCallersOnly]
-    private static void ServiceMainThunk(int argc, char** argv) => s_instance?._serviceMain?.Invoke();
+    private static void ServiceMainThunk(int argc, char** argv) => _instance?._serviceMain?.Invoke();
 
     [UnmanagedCallersOnly]
     private static int HandlerThunk(int control, int eventType, void* eventData, void* context)
     {
-        var handler = s_instance?._handler;
+        var handler = _instance?._handler;
         if (handler is null)
         {
             return ServiceRunner.ErrorCallNotImplemented;

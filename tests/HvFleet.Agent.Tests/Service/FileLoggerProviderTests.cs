@@ -1,4 +1,5 @@
 using HvFleet.Agent.Service;
+using Microsoft.Extensions.Logging;
 
 namespace HvFleet.Agent.Tests.Service;
 
@@ -40,9 +41,10 @@ public sealed class FileLoggerProviderTests : IDisposable
         using (var provider = new FileLoggerProvider(_directory, _time, "agent.log", maxBytes: 1024, keepFiles: 2))
         {
             var logger = provider.CreateLogger("C");
-            for (var i = 0; i < 40; i++)
+            var entries = Enumerable.Range(0, 40).Select(i => $"entry {i:D2} " + new string('x', 60)).ToList();
+            foreach (var entry in entries)
             {
-                logger.Log(LogLevel.Information, default, $"entry {i:D2} " + new string('x', 60), null, (s, _) => s);
+                logger.Log(LogLevel.Information, default, entry, null, (s, _) => s);
             }
         }
 

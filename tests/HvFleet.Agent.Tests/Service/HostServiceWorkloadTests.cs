@@ -1,4 +1,6 @@
 using HvFleet.Agent.Service;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace HvFleet.Agent.Tests.Service;
 

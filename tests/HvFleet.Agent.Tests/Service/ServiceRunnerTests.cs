@@ -56,11 +56,12 @@ public sealed class ServiceRunnerTests
     }
 
     [Theory]
-    [InlineData(ServiceControl.Stop)]
-    [InlineData(ServiceControl.Shutdown)]
-    [InlineData(ServiceControl.Preshutdown)]
-    public async Task HandleControl_StopShutdownOrPreshutdown_ReportsStopPendingWhileDrainingThenStopped(ServiceControl control)
+    [InlineData(0x1)] // STOP
+    [InlineData(0x5)] // SHUTDOWN
+    [InlineData(0xF)] // PRESHUTDOWN
+    public async Task HandleControl_StopShutdownOrPreshutdown_ReportsStopPendingWhileDrainingThenStopped(int nativeControl)
     {
+        var control = (ServiceControl)nativeControl;
         var runner = CreateRunner();
         var life = await StartRunningAsync(runner);
 
