@@ -18,7 +18,7 @@ public sealed class LinuxAgentPackageTests(AgentPackagesFixture packages)
         }
 
         Assert.Equal("\u007fELF"u8.ToArray(), magic);
-        Assert.True(File.GetUnixFileMode(exe).HasFlag(UnixFileMode.UserExecute));
+        Assert.True(!OperatingSystem.IsWindows() && File.GetUnixFileMode(exe).HasFlag(UnixFileMode.UserExecute));
 
         // Self-contained: the runtime travels with it, so the host needs no .NET.
         Assert.True(File.Exists(Path.Combine(packages.LinuxPackage, "bin", "libcoreclr.so")));
