@@ -32,7 +32,7 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 # Own bin/obj under --artifacts-path: the package build never touches (or races with) the
 # solution's build outputs, so it can run while tests run.
 dotnet publish "$root/agent/HvFleet.Agent/HvFleet.Agent.csproj" -nologo -c "$configuration" \
-  -r linux-x64 --self-contained -p:DebugType=None -p:GenerateDocumentationFile=false \
+  -r linux-x64 --self-contained -p:DebugType=None -p:PublishDocumentationFiles=false \
   --artifacts-path "$staging/artifacts" -o "$staging/publish"
 
 # Assembled beside its final place and renamed in: a failed build leaves nothing half-written.

@@ -34,7 +34,7 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 # The win-x64 runtime and apphost packs restore from the same NuGet feed as everything else.
 dotnet publish "$root/agent/HvFleet.Agent/HvFleet.Agent.csproj" -nologo -c "$configuration" \
   -r win-x64 --self-contained -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true \
-  -p:DebugType=None -p:GenerateDocumentationFile=false \
+  -p:DebugType=None -p:PublishDocumentationFiles=false \
   --artifacts-path "$staging/artifacts" -o "$staging/publish"
 
 # Build the package beside its final place, then swap it in: a failed build leaves nothing half-written.

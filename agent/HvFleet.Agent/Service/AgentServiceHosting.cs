@@ -12,7 +12,8 @@ internal static class AgentServiceHosting
 
     /// <summary>
     /// Registers the systemd readiness notification (inert without $NOTIFY_SOCKET) and, for a
-    /// Windows service, file logging to &lt;data dir&gt;/logs/agent.log. Register after the
+    /// Windows service, file logging to &lt;data dir&gt;/logs/agent.log and a host lifetime that
+    /// leaves stopping to the SCM. Register after the
     /// agent's own hosted services, so READY=1 follows health SERVING.
     /// </summary>
     public static IServiceCollection AddAgentServiceIntegration(this IServiceCollection services, bool windowsService)
@@ -21,6 +22,7 @@ internal static class AgentServiceHosting
         services.AddHostedService<SystemdNotifyService>();
         if (windowsService)
         {
+            services.AddSingleton<IHostLifetime, ServiceHostLifetime>();
             services.AddSingleton<ILoggerProvider>(provider => new FileLoggerProvider(
                 LogDirectory(provider.GetRequiredService<IOptions<AgentOptions>>().Value.DataDirectory!),
                 provider.GetRequiredService<TimeProvider>()));
