@@ -3,18 +3,20 @@
 #   a self-contained, single-file win-x64 hvfleet-agent.exe, the configuration template for the
 #   Hyper-V backend, the install/uninstall scripts and the README, as a folder and a zip.
 #
-# Usage: deploy/windows/build-agent-package.sh [--output DIR] [--configuration Release] [--no-zip]
+# Usage: deploy/windows/build-agent-package.sh [--output DIR] [--configuration Release] [--artifacts-path DIR] [--no-zip]
 # Prints the package folder's path as its last line.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 output="$root/artifacts/deploy"
 configuration="Release"
+artifacts=""
 zip=1
 while (($# > 0)); do
   case "$1" in
     --output) output="${2:?--output needs a directory}"; shift 2 ;;
     --configuration) configuration="${2:?--configuration needs a value}"; shift 2 ;;
+    --artifacts-path) artifacts="${2:?--artifacts-path needs a directory}"; shift 2 ;;
     --no-zip) zip=0; shift ;;
     -h|--help) sed -n '2,7p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "build-agent-package.sh: unknown argument '$1'" >&2; exit 2 ;;
@@ -27,15 +29,17 @@ name="hvfleet-agent-${version:-0.0.0}-win-x64"
 package="$output/$name"
 staging="$(mktemp -d "${TMPDIR:-/tmp}/hvfleet-agent-win.XXXXXX")"
 trap 'rm -rf "$staging"' EXIT
+artifacts="${artifacts:-$staging/artifacts}"
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
-# Own bin/obj under --artifacts-path: the package build never touches (or races with) the
-# solution's build outputs, so it can run while tests run.
+# Own bin/obj under --artifacts-path (default: a temporary folder): the package build never
+# touches (or races with) the solution's build outputs, so it can run while tests run. Both
+# package scripts given the same folder share the RID-independent libraries' build.
 # The win-x64 runtime and apphost packs restore from the same NuGet feed as everything else.
 dotnet publish "$root/agent/HvFleet.Agent/HvFleet.Agent.csproj" -nologo -c "$configuration" \
   -r win-x64 --self-contained -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true \
   -p:DebugType=None -p:PublishDocumentationFiles=false \
-  --artifacts-path "$staging/artifacts" -o "$staging/publish"
+  --artifacts-path "$artifacts" -o "$staging/publish"
 
 # Build the package beside its final place, then swap it in: a failed build leaves nothing half-written.
 next="$output/.$name.partial"

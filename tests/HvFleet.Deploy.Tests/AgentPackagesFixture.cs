@@ -34,7 +34,9 @@ public sealed class AgentPackagesFixture : IAsyncLifetime
 
     private async Task<string> BuildAsync(string script)
     {
-        var result = await ProcessRunner.RunAsync("bash", [script, "--output", _output], BuildTimeout);
+        // One build folder for both: the second publish reuses the libraries the first compiled.
+        var artifacts = Path.Combine(_output, ".artifacts");
+        var result = await ProcessRunner.RunAsync("bash", [script, "--output", _output, "--artifacts-path", artifacts], BuildTimeout);
         BuildOutput += result.Output;
         if (result.ExitCode != 0)
         {
