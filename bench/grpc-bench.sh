@@ -3,15 +3,16 @@
 #   (a) HvFleet's server (tests/HvFleet.Interop.Server, Release build),
 #   (b) a C++ gRPC server on Debian's libgrpc++-dev, callback API (bench/cpp/echo_server.cc),
 #   (c) a grpcio asyncio server (bench/python/echo_server.py),
+# plus, as a floor, the same unary calls answered on bare Kestrel inside (a) without the rpc layer,
 # each pinned to core 0 while h2load runs on core 1, and prints req/s, p50/p99 latency and our
 # ratio to each, plus server-streaming messages/s and HvFleet's bytes allocated per call, all from
-# one run. h2load counts HTTP statuses only, so every measured run is validated by its DATA byte
+# one run of interleaved rounds (medians reported). h2load counts HTTP statuses only, so every measured run is validated by its DATA byte
 # total: n x (5 + reply size) for unary calls (reference grpc-over-http2.md section 7.3).
 #
 #   bash bench/grpc-bench.sh
 # Knobs (environment): BENCH_REQUESTS (200000), BENCH_WARMUP (30000), BENCH_CONNECTIONS (16),
 # BENCH_STREAMS (32 per connection), BENCH_SIZE (32: request payload and reply size in bytes),
-# BENCH_STREAM_CALLS (400), BENCH_STREAM_COUNT (1000 replies per streaming call).
+# BENCH_STREAM_CALLS (400), BENCH_STREAM_COUNT (1000 replies per streaming call), BENCH_ROUNDS (3).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,6 +24,7 @@ streams="${BENCH_STREAMS:-32}"
 size="${BENCH_SIZE:-32}"
 stream_calls="${BENCH_STREAM_CALLS:-400}"
 stream_count="${BENCH_STREAM_COUNT:-1000}"
+rounds="${BENCH_ROUNDS:-3}"
 work="$root/artifacts/bench"
 mkdir -p "$work"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
@@ -87,26 +89,34 @@ encode bench.v1.EchoReply "payload: \"$payload_text\"" "$work/reply.msg"
 reply_frame=$((5 + $(stat -c %s "$work/reply.msg")))
 
 # --- running servers and h2load ------------------------------------------------------------------
-server_pid=""
-port=""
-stop_server() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  server_pid=""
+# All three servers run at once, each pinned to core 0 (idle ones cost nothing), and the measured
+# runs are interleaved round by round, so a change in the machine's background load hits every
+# server alike; each figure is the median over the rounds.
+declare -A pid port
+stop_servers() {
+  local name
+  for name in "${!pid[@]}"; do
+    if kill -0 "${pid[$name]}" 2>/dev/null; then
+      kill "${pid[$name]}" 2>/dev/null || true
+      wait "${pid[$name]}" 2>/dev/null || true
+    fi
+  done
 }
-trap stop_server EXIT
+trap stop_servers EXIT
 
 start_server() { # start_server NAME COMMAND...
-  local name="$1"
+  local name="$1" p=""
   shift
+  log "$name: starting (core 0)"
   taskset -c 0 "$@" >"$work/$name.out" 2>"$work/$name.err" </dev/null &
-  server_pid=$!
+  pid[$name]=$!
   for _ in $(seq 600); do
-    port="$(awk '/^LISTENING /{print $2; exit}' "$work/$name.out")"
-    [[ -n "$port" ]] && return 0
-    kill -0 "$server_pid" 2>/dev/null || break
+    p="$(awk '/^LISTENING /{print $2; exit}' "$work/$name.out")"
+    if [[ -n "$p" ]]; then
+      port[$name]="$p"
+      return 0
+    fi
+    kill -0 "${pid[$name]}" 2>/dev/null || break
     sleep 0.1
   done
   echo "server $name did not start; stderr:" >&2
@@ -114,12 +124,12 @@ start_server() { # start_server NAME COMMAND...
   exit 1
 }
 
-h2load_run() { # h2load_run OUT_PREFIX PATH BODY N CONNECTIONS STREAMS [--log-file F]
-  local out="$1" path="$2" body="$3" n="$4" c="$5" m="$6"
-  shift 6
+h2load_run() { # h2load_run SERVER OUT_PREFIX PATH BODY N CONNECTIONS STREAMS [--log-file F]
+  local server="$1" out="$2" path="$3" body="$4" n="$5" c="$6" m="$7"
+  shift 7
   taskset -c 1 h2load -n "$n" -c "$c" -m "$m" -t 1 -d "$body" \
     -H 'content-type: application/grpc' -H 'te: trailers' "$@" \
-    "http://127.0.0.1:$port$path" >"$out.txt"
+    "http://127.0.0.1:${port[$server]}$path" >"$out.txt"
 }
 
 field() { # field FILE: prints "reqs_per_s succeeded data_bytes"
@@ -134,67 +144,87 @@ percentile() { # percentile LOG P: latency in ms at percentile P of h2load --log
   sort -n -k3,3 "$1" | awk -v p="$2" '{ v[NR] = $3 } END { i = int(NR * p / 100); if (i < 1) i = 1; printf "%.2f", v[i] / 1000 }'
 }
 
+median() { # median VALUES...: the middle value (lower middle for an even count)
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+# Per name: space-separated values, one per round.
 declare -A rps p50 p99 mps alloc
-bench_server() { # bench_server NAME COMMAND...
-  local name="$1"
-  shift
-  log "$name: starting (core 0)"
-  start_server "$name" "$@"
 
-  log "$name: warm-up, $warmup unary calls"
-  h2load_run "$work/$name.warmup" /bench.v1.Echo/Unary "$work/unary.bin" "$warmup" "$connections" "$streams"
-
-  local before=""
-  if [[ "$name" == hvfleet ]]; then
-    before="$(nghttp "http://127.0.0.1:$port/_bench/allocated")"
-  fi
-
-  log "$name: $requests unary calls, -c $connections -m $streams (h2load on core 1)"
-  h2load_run "$work/$name.unary" /bench.v1.Echo/Unary "$work/unary.bin" "$requests" "$connections" "$streams" \
-    --log-file "$work/$name.unary.log"
-  read -r r ok data < <(field "$work/$name.unary.txt")
+unary_run() { # unary_run SERVER NAME PATH ROUND: one measured, validated unary run
+  local server="$1" name="$2" path="$3" round="$4" r ok data
+  local out="$work/$name.unary.$round"
+  log "round $round, $name: $requests unary calls, -c $connections -m $streams (h2load on core 1)"
+  h2load_run "$server" "$out" "$path" "$work/unary.bin" "$requests" "$connections" "$streams" --log-file "$out.log"
+  read -r r ok data < <(field "$out.txt")
   local expected=$((requests * reply_frame))
   if [[ "$ok" != "$requests" || "$data" != "$expected" ]]; then
     echo "$name: INVALID unary run: $ok of $requests succeeded, $data DATA bytes (expected $expected)" >&2
     exit 1
   fi
-  rps[$name]="$r"
-  p50[$name]="$(percentile "$work/$name.unary.log" 50)"
-  p99[$name]="$(percentile "$work/$name.unary.log" 99)"
-
-  if [[ -n "$before" ]]; then
-    local after
-    after="$(nghttp "http://127.0.0.1:$port/_bench/allocated")"
-    alloc[$name]=$(((after - before) / requests))
-  fi
-
-  log "$name: $stream_calls streaming calls x $stream_count replies"
-  h2load_run "$work/$name.stream" /bench.v1.Echo/Stream "$work/stream.bin" "$stream_calls" 4 8
-  read -r r ok data < <(field "$work/$name.stream.txt")
-  expected=$((stream_calls * stream_count * reply_frame))
-  if [[ "$ok" != "$stream_calls" || "$data" != "$expected" ]]; then
-    echo "$name: INVALID streaming run: $ok of $stream_calls succeeded, $data DATA bytes (expected $expected)" >&2
-    exit 1
-  fi
-  mps[$name]="$(awk -v r="$r" -v n="$stream_count" 'BEGIN { printf "%.0f", r * n }')"
-  stop_server
+  rps[$name]+="$r "
+  p50[$name]+="$(percentile "$out.log" 50) "
+  p99[$name]+="$(percentile "$out.log" 99) "
+  rm -f "$out.log"
 }
 
-load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
-bench_server hvfleet dotnet "$our_dll" --port 0 --bench-stats
-bench_server cpp "$cpp_server" --port 0
-bench_server grpcio /usr/bin/python3 bench/python/echo_server.py --port 0
+stream_run() { # stream_run SERVER ROUND: one measured, validated server-streaming run
+  local server="$1" round="$2" r ok data
+  local out="$work/$server.stream.$round"
+  log "round $round, $server: $stream_calls streaming calls x $stream_count replies"
+  h2load_run "$server" "$out" /bench.v1.Echo/Stream "$work/stream.bin" "$stream_calls" 4 8
+  read -r r ok data < <(field "$out.txt")
+  local expected=$((stream_calls * stream_count * reply_frame))
+  if [[ "$ok" != "$stream_calls" || "$data" != "$expected" ]]; then
+    echo "$server: INVALID streaming run: $ok of $stream_calls succeeded, $data DATA bytes (expected $expected)" >&2
+    exit 1
+  fi
+  mps[$server]+="$(awk -v r="$r" -v n="$stream_count" 'BEGIN { printf "%.0f", r * n }') "
+}
 
-load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-echo
-echo "bench.v1.Echo/Unary: $requests calls, ${size}-byte request payload and reply, h2load -c $connections -m $streams -t 1"
-echo "(server pinned to core 0, h2load to core 1; every run validated by its DATA byte total;"
-echo " load average before/after: $load_before / $load_after on $(nproc) cores: other work on the machine skews every figure)"
-printf '%-10s %12s %9s %9s %16s\n' server "req/s" "p50 ms" "p99 ms" "stream msgs/s"
-for name in hvfleet cpp grpcio; do
-  printf '%-10s %12.0f %9s %9s %16s\n' "$name" "${rps[$name]}" "${p50[$name]}" "${p99[$name]}" "${mps[$name]}"
+servers=(hvfleet cpp grpcio)
+start_server hvfleet dotnet "$our_dll" --port 0 --bench-stats
+start_server cpp "$cpp_server" --port 0
+start_server grpcio /usr/bin/python3 bench/python/echo_server.py --port 0
+for server in "${servers[@]}"; do
+  log "$server: warm-up, $warmup unary calls"
+  h2load_run "$server" "$work/$server.warmup" /bench.v1.Echo/Unary "$work/unary.bin" "$warmup" "$connections" "$streams"
 done
-echo "hvfleet/cpp unary ratio: $(ratio "${rps[hvfleet]}" "${rps[cpp]}"); hvfleet/grpcio: $(ratio "${rps[hvfleet]}" "${rps[grpcio]}")"
-echo "hvfleet/cpp streaming ratio: $(ratio "${mps[hvfleet]}" "${mps[cpp]}"); hvfleet/grpcio: $(ratio "${mps[hvfleet]}" "${mps[grpcio]}")"
-echo "hvfleet bytes allocated per unary call (whole process, measured run): ${alloc[hvfleet]}"
+h2load_run hvfleet "$work/floor.warmup" /bench.floor/Unary "$work/unary.bin" "$warmup" "$connections" "$streams"
+
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+for round in $(seq "$rounds"); do
+  for server in "${servers[@]}"; do
+    if [[ "$server" == hvfleet ]]; then
+      # The same process answering the same calls straight on Kestrel, without the rpc layer.
+      unary_run hvfleet kestrel-floor /bench.floor/Unary "$round"
+      before="$(nghttp "http://127.0.0.1:${port[hvfleet]}/_bench/allocated")"
+      unary_run hvfleet hvfleet /bench.v1.Echo/Unary "$round"
+      after="$(nghttp "http://127.0.0.1:${port[hvfleet]}/_bench/allocated")"
+      alloc[hvfleet]+="$(((after - before) / requests)) "
+    else
+      unary_run "$server" "$server" /bench.v1.Echo/Unary "$round"
+    fi
+    stream_run "$server" "$round"
+  done
+done
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+stop_servers
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+# shellcheck disable=SC2086  # the per-round values are meant to split
+m() { median ${1}; }
+echo
+echo "bench.v1.Echo/Unary: $requests calls per run, ${size}-byte request payload and reply, h2load -c $connections -m $streams -t 1;"
+echo "server streaming: $stream_calls calls x $stream_count replies, -c 4 -m 8. Medians of $rounds interleaved rounds."
+echo "(servers pinned to core 0, h2load to core 1; every run validated by its DATA byte total;"
+echo " load average before/after: $load_before / $load_after on $(nproc) cores: other work on the machine skews every figure)"
+printf '%-14s %12s %9s %9s %16s   %s\n' server "req/s" "p50 ms" "p99 ms" "stream msgs/s" "unary req/s per round"
+for name in hvfleet cpp grpcio kestrel-floor; do
+  printf '%-14s %12.0f %9s %9s %16s   %s\n' "$name" "$(m "${rps[$name]}")" "$(m "${p50[$name]}")" "$(m "${p99[$name]}")" \
+    "$(if [[ -n "${mps[$name]:-}" ]]; then m "${mps[$name]}"; else echo -; fi)" "${rps[$name]}"
+done
+echo "hvfleet/cpp unary ratio: $(ratio "$(m "${rps[hvfleet]}")" "$(m "${rps[cpp]}")"); hvfleet/grpcio: $(ratio "$(m "${rps[hvfleet]}")" "$(m "${rps[grpcio]}")")"
+echo "hvfleet/cpp streaming ratio: $(ratio "$(m "${mps[hvfleet]}")" "$(m "${mps[cpp]}")"); hvfleet/grpcio: $(ratio "$(m "${mps[hvfleet]}")" "$(m "${mps[grpcio]}")")"
+echo "hvfleet/kestrel-floor unary ratio: $(ratio "$(m "${rps[hvfleet]}")" "$(m "${rps[kestrel-floor]}")") (kestrel-floor: the same process answering on bare Kestrel, no rpc layer)"
+echo "hvfleet bytes allocated per unary call (whole process, measured runs): $(m "${alloc[hvfleet]}")"

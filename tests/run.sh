@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # HvFleet's test command (README): bash tests/run.sh
 #
+# 0. tests/setup.sh installs the prerequisites if missing (Debian packages, npm lockfile),
 # 1. buf lint of protos/ (counts as one test),
 # 2. dotnet build HvFleet.slnx -c Release, once,
 # 3. dotnet test HvFleet.slnx --no-build -c Release, results read from TRX files.
@@ -27,19 +28,14 @@ section() {
   echo "==> $*"
 }
 
-# The npm modules (buf, grpc-js) come from the lockfile; install them if a developer has not.
+# Prerequisites (Debian packages, npm modules from the lockfile), installed only if missing.
+section "setup (tests/setup.sh)"
+if ! bash tests/setup.sh; then
+  echo "FAIL setup: could not install the test prerequisites"
+  failed=$((failed + 1))
+fi
+
 node_dir="tests/interop/node"
-if [[ ! -d "$node_dir/node_modules" ]]; then
-  section "npm ci ($node_dir)"
-  (cd "$node_dir" && npm ci --no-audit --no-fund) || echo "npm ci failed"
-fi
-
-# deploy/'s linters (dockerfilelint) and systemd-analyze, for tests/HvFleet.Deploy.Tests.
-if [[ ! -d deploy/tools/node_modules ]] || ! command -v systemd-analyze >/dev/null 2>&1; then
-  section "deploy/ci-check.sh --install"
-  bash deploy/ci-check.sh --install || echo "deploy/ci-check.sh --install failed"
-fi
-
 section "buf lint (protos/)"
 buf="$root/$node_dir/node_modules/.bin/buf"
 if [[ -x "$buf" ]] && (cd protos && "$buf" lint); then

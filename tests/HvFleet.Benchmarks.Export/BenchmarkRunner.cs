@@ -12,6 +12,19 @@ internal sealed class BenchmarkRunner(string root, int rounds)
 
     public void Add(string name, Func<string, Task<long>> run) => _cases.Add((name, run));
 
+    /// <summary>Every run of every case, by case name, in round order.</summary>
+    public Dictionary<string, List<BenchmarkResult>> Runs { get; } = [];
+
+    /// <summary>
+    /// The median over rounds of (case rate / reference rate in the same round): on a shared machine
+    /// a paired ratio is steadier than a ratio of two best times taken at different moments.
+    /// </summary>
+    public double MedianRatio(string name, string reference)
+    {
+        var ratios = Runs[name].Zip(Runs[reference], (a, b) => a.MiBPerSecond / b.MiBPerSecond).Order().ToArray();
+        return ratios.Length % 2 == 1 ? ratios[ratios.Length / 2] : (ratios[(ratios.Length / 2) - 1] + ratios[ratios.Length / 2]) / 2;
+    }
+
     public async Task<IReadOnlyDictionary<string, BenchmarkResult>> RunAsync()
     {
         var best = new Dictionary<string, BenchmarkResult>();
@@ -27,6 +40,13 @@ internal sealed class BenchmarkRunner(string root, int rounds)
                 long bytes = await run(target);
                 watch.Stop();
                 var result = new BenchmarkResult(bytes, watch.Elapsed);
+                if (!Runs.TryGetValue(name, out var runs))
+                {
+                    runs = [];
+                    Runs[name] = runs;
+                }
+
+                runs.Add(result);
                 Console.WriteLine($"round {round} {name,-28} {Rate(bytes, watch.Elapsed)}");
                 if (!best.TryGetValue(name, out var previous) || result.Elapsed < previous.Elapsed)
                 {

@@ -62,7 +62,7 @@ try
     var cp = best["cp -r"];
     foreach (var (name, result) in best)
     {
-        Console.WriteLine($"  {name,-28} {result.MiBPerSecond,6:F0} MiB/s   {result.MiBPerSecond / cp.MiBPerSecond:F2}x cp");
+        Console.WriteLine($"  {name,-28} best {result.MiBPerSecond,6:F0} MiB/s = {result.MiBPerSecond / cp.MiBPerSecond:F2}x cp's best;  median paired ratio {runner.MedianRatio(name, "cp -r"):F2}x");
     }
 }
 finally

@@ -47,6 +47,12 @@ public static class InteropServer
         builder.Services.AddRpcServer();
 
         var app = builder.Build();
+        if (options.BenchStats)
+        {
+            // Ahead of the rpc dispatcher, which answers every unknown gRPC path itself.
+            app.Use(next => http => http.Request.Path == KestrelFloor.Path ? KestrelFloor.HandleAsync(http) : next(http));
+        }
+
         app.MapRpcService<TestServiceImpl>();
         app.MapRpcService<UnimplementedServiceImpl>();
         app.MapRpcService<EchoServiceImpl>();

@@ -79,9 +79,31 @@ internal sealed partial class JobManager
     /// Failed with the "Agent stopped" error (not Cancelled: nobody asked for it, and a client
     /// must be able to tell an operator's cancel from an interrupted job).
     /// If <paramref name="cancellationToken"/> fires first (the host's shutdown timeout), jobs
-    /// whose backend has not yet stopped are recorded as stopped anyway.
+    /// whose backend has not yet stopped are recorded as stopped anyway. Idempotent: a second
+    /// call (the host's lifecycle and the engine's own hosted service both drain) waits for the first.
     /// </summary>
     public async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        var drain = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (Interlocked.CompareExchange(ref _drain, drain, null) is { } running)
+        {
+            await running.Task.WaitAsync(cancellationToken);
+            return;
+        }
+
+        try
+        {
+            await DrainOnceAsync(cancellationToken);
+            drain.SetResult();
+        }
+        catch (Exception ex)
+        {
+            drain.SetException(ex);
+            throw;
+        }
+    }
+
+    private async Task DrainOnceAsync(CancellationToken cancellationToken)
     {
         List<JobRuntime> queued;
         List<JobRuntime> running;

@@ -31,6 +31,7 @@ internal sealed partial class JobManager : IDisposable
     // and lets a drain wait for a start in progress.
     private readonly SemaphoreSlim _startGate = new(1, 1);
     private EngineState _state = EngineState.Starting;
+    private TaskCompletionSource? _drain;
 
     public JobManager(IJobStore store, IHypervisor hypervisor, IOptions<JobOptions> options, TimeProvider time, ILogger<JobManager> logger)
     {

@@ -7,8 +7,8 @@ namespace HvFleet.Agent.Jobs;
 
 /// <summary>
 /// Jobs in an SQLite file in the agent's data directory. WAL mode (readers never block the
-/// writer), synchronous=FULL (a committed job survives power loss, so a request id is never
-/// executed twice), schema versioned with PRAGMA user_version and created on first open.
+/// writer), synchronous=FULL by default (a committed job survives power loss, so a request id is
+/// never executed twice; see <see cref="SqliteJobStoreOptions.SyncEveryCommit"/>), schema versioned with PRAGMA user_version and created on first open.
 /// One short-lived pooled connection per call keeps the store safe for concurrent use.
 /// </summary>
 internal sealed partial class SqliteJobStore : IJobStore, IDisposable
@@ -27,6 +27,7 @@ internal sealed partial class SqliteJobStore : IJobStore, IDisposable
 
     private readonly string _connectionString;
     private readonly string _databasePath;
+    private readonly string _connectionPragmas;
     private readonly ILogger<SqliteJobStore> _logger;
     private readonly SemaphoreSlim _initGate = new(1, 1);
     private volatile bool _initialized;
@@ -34,6 +35,9 @@ internal sealed partial class SqliteJobStore : IJobStore, IDisposable
     public SqliteJobStore(IOptions<SqliteJobStoreOptions> options, ILogger<SqliteJobStore> logger)
     {
         _databasePath = options.Value.DatabasePath;
+        _connectionPragmas = options.Value.SyncEveryCommit
+            ? "PRAGMA synchronous = FULL;"
+            : "PRAGMA synchronous = NORMAL;";
         _logger = logger;
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -158,7 +162,7 @@ internal sealed partial class SqliteJobStore : IJobStore, IDisposable
         {
             await connection.OpenAsync(cancellationToken);
             await using var pragma = connection.CreateCommand();
-            pragma.CommandText = "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
+            pragma.CommandText = _connectionPragmas;
             await pragma.ExecuteNonQueryAsync(cancellationToken);
             return connection;
         }

@@ -18,8 +18,7 @@ internal static class AgentServiceHosting
     /// </summary>
     public static IServiceCollection AddAgentServiceIntegration(this IServiceCollection services, bool windowsService)
     {
-        services.AddSingleton(SystemdNotifier.FromEnvironment());
-        services.AddHostedService<SystemdNotifyService>();
+        services.AddSystemdNotify();
         if (windowsService)
         {
             services.AddSingleton<IHostLifetime, ServiceHostLifetime>();

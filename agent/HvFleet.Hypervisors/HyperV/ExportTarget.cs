@@ -45,7 +45,8 @@ internal sealed class ExportTarget
 
         var parent = Path.GetDirectoryName(target)
             ?? throw HypervisorException.InvalidParameter($"Export directory '{target}' has no parent directory.", HyperVCodeFamily.Msvm);
-        var staging = Path.Combine(parent, $".{Path.GetFileName(target)}.hvfleet-{Guid.NewGuid():N}");
+        // The agent removes ".<name>.hvfleet-tmp-*" left by a crash (ExportCleanup), as for the lab.
+        var staging = Path.Combine(parent, $".{Path.GetFileName(target)}.hvfleet-tmp-{Guid.NewGuid():N}");
         return new ExportTarget(target, staging, staged: true);
     }
 
@@ -70,12 +71,34 @@ internal sealed class ExportTarget
         // Hyper-V creates the export directory itself; an export of nothing still yields the target.
         Directory.CreateDirectory(WorkingDirectory);
         var files = Directory.EnumerateFiles(WorkingDirectory, "*", SearchOption.AllDirectories).Select(f => new FileInfo(f).Length).ToList();
+
+        // Overwrite: the previous content goes aside first and comes back if the new export cannot take its place.
+        string? previous = null;
         if (Directory.Exists(_target))
         {
-            Directory.Delete(_target, recursive: true);
+            previous = WorkingDirectory + ".previous";
+            Directory.Move(_target, previous);
         }
 
-        Directory.Move(WorkingDirectory, _target);
+        try
+        {
+            Directory.Move(WorkingDirectory, _target);
+        }
+        catch
+        {
+            if (previous is not null)
+            {
+                Directory.Move(previous, _target);
+            }
+
+            throw;
+        }
+
+        if (previous is not null)
+        {
+            Directory.Delete(previous, recursive: true);
+        }
+
         return (files.Sum(), files.Count);
     }
 

@@ -89,7 +89,7 @@ internal sealed partial class HyperVJobFollower
 
             if (IsTerminal(state))
             {
-                return Finish(job, instanceId, state, cancelledByUs: false, cancellationToken);
+                return Finish(job, instanceId, state, cancellationToken);
             }
 
             if (_time.GetElapsedTime(started) >= _options.JobTimeout)
@@ -98,14 +98,14 @@ internal sealed partial class HyperVJobFollower
                 var outcome = await StopAsync(job, instanceId);
                 if (outcome is { } completed && IsSuccess(completed.State))
                 {
-                    return Finish(job, instanceId, completed.State, cancelledByUs: false, CancellationToken.None);
+                    return Finish(job, instanceId, completed.State, CancellationToken.None);
                 }
 
                 throw new HypervisorException(
                     HypervisorErrorKind.Timeout,
                     HyperVCodes.MsvmTimeout,
                     HyperVCodeFamily.Agent,
-                    $"Hyper-V job {instanceId} did not finish within {_options.JobTimeout} (last at {percent}%); termination was requested.");
+                    $"Hyper-V job {instanceId} did not finish within {_options.JobTimeout} (last at {percent}%); it was asked to stop if cancellable.");
             }
 
             try
@@ -118,7 +118,7 @@ internal sealed partial class HyperVJobFollower
                 if (outcome is { } completed && IsSuccess(completed.State))
                 {
                     // The job finished before the stop request took effect: its result exists, so report it.
-                    return Finish(job, instanceId, completed.State, cancelledByUs: false, CancellationToken.None);
+                    return Finish(job, instanceId, completed.State, CancellationToken.None);
                 }
 
                 throw;
@@ -167,7 +167,7 @@ internal sealed partial class HyperVJobFollower
             inner);
     }
 
-    private JobCompletion Finish(IWmiObject job, string instanceId, uint state, bool cancelledByUs, CancellationToken cancellationToken)
+    private JobCompletion Finish(IWmiObject job, string instanceId, uint state, CancellationToken cancellationToken)
     {
         var errorCode = WmiValues.ToUInt32(job["ErrorCode"]) ?? 0;
         var path = job.Path ?? instanceId;
@@ -191,7 +191,7 @@ internal sealed partial class HyperVJobFollower
             return new JobCompletion(path, instanceId, warnings);
         }
 
-        if (cancelledByUs || (state is StateTerminated or StateKilled && cancellationToken.IsCancellationRequested))
+        if (state is StateTerminated or StateKilled && cancellationToken.IsCancellationRequested)
         {
             throw new OperationCanceledException($"Hyper-V job {instanceId} was stopped (JobState {state}).", cancellationToken);
         }

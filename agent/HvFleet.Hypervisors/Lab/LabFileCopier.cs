@@ -85,7 +85,8 @@ internal sealed class LabFileCopier
 
     private async Task<LabCopyResult?> TryKernelCopyAsync(SafeFileHandle src, string destination, long length, Action<long>? onBytes, bool computeHash, CancellationToken cancellationToken)
     {
-        using var dst = File.OpenHandle(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, length);
+        // No preallocation: copy_file_range allocates as it goes, as cp does.
+        using var dst = File.OpenHandle(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None);
 
         // The source is immutable while we copy (a frozen snapshot file, or a live disk under its
         // VM lock), so hashing it in a parallel read pass equals hashing what the kernel copies.
@@ -95,34 +96,16 @@ internal sealed class LabFileCopier
             : Task.FromResult<string?>(null);
         try
         {
-            long offset = 0;
-            while (offset < length)
+            // One blocking loop on a pool thread, rather than a thread hop per chunk.
+            long copiedTotal = await Task.Run(() => KernelCopyLoop(src, dst, length, onBytes, cancellationToken), CancellationToken.None);
+            if (copiedTotal < 0)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                long want = Math.Min(_chunkSize, length - offset);
-                long copied = await Task.Run(() => LabNativeMethods.CopyRange(src, dst, offset, want), CancellationToken.None);
-                if (copied < 0)
-                {
-                    if (offset == 0)
-                    {
-                        // copy_file_range is unavailable for this pair of files: copy in user space.
-                        await hashCancel.CancelAsync();
-                        await IgnoreAsync(hashTask);
-                        dst.Close();
-                        File.Delete(destination);
-                        return null;
-                    }
-
-                    throw new IOException($"copy_file_range failed after {offset} bytes copying to '{destination}'.");
-                }
-
-                if (copied == 0)
-                {
-                    throw new IOException($"'{destination}': source ended at {offset} bytes, expected {length}.");
-                }
-
-                offset += copied;
-                onBytes?.Invoke(copied);
+                // copy_file_range is unavailable for this pair of files: copy in user space.
+                await hashCancel.CancelAsync();
+                await IgnoreAsync(hashTask);
+                dst.Close();
+                File.Delete(destination);
+                return null;
             }
 
             string? sha = await hashTask;
@@ -134,6 +117,31 @@ internal sealed class LabFileCopier
             await IgnoreAsync(hashTask);
             throw;
         }
+    }
+
+    /// <summary>Copies in the kernel chunk by chunk; -1 when copy_file_range cannot copy these files at all.</summary>
+    private long KernelCopyLoop(SafeFileHandle src, SafeFileHandle dst, long length, Action<long>? onBytes, CancellationToken cancellationToken)
+    {
+        long offset = 0;
+        while (offset < length)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            long copied = LabNativeMethods.CopyRange(src, dst, offset, Math.Min(_chunkSize, length - offset));
+            if (copied < 0)
+            {
+                return offset == 0 ? -1 : throw new IOException($"copy_file_range failed after {offset} of {length} bytes.");
+            }
+
+            if (copied == 0)
+            {
+                throw new IOException($"The source ended at {offset} bytes, expected {length}.");
+            }
+
+            offset += copied;
+            onBytes?.Invoke(copied);
+        }
+
+        return offset;
     }
 
     private async Task<LabCopyResult> BufferedCopyAsync(SafeFileHandle src, string destination, long length, Action<long>? onBytes, bool computeHash, CancellationToken cancellationToken)

@@ -250,11 +250,20 @@ public sealed partial class FleetEngine : IAsyncDisposable
     }
 
     /// <summary>The live view while the operation runs here, else the stored one; null when unknown.</summary>
-    public async Task<FleetOperation?> GetAsync(string operationId, CancellationToken cancellationToken) =>
-        _live.TryGetValue(operationId, out var live) ? live.Snapshot() : await _store.GetAsync(operationId, cancellationToken);
+    public async Task<FleetOperation?> GetAsync(string operationId, CancellationToken cancellationToken)
+    {
+        if (_live.TryGetValue(operationId, out var live))
+        {
+            return live.Snapshot();
+        }
+
+        await EnsureInitializedAsync(cancellationToken);
+        return await _store.GetAsync(operationId, cancellationToken);
+    }
 
     public async Task<IReadOnlyList<FleetOperation>> ListAsync(OperationQuery query, CancellationToken cancellationToken)
     {
+        await EnsureInitializedAsync(cancellationToken);
         var stored = await _store.ListAsync(query, cancellationToken);
         return stored.Select(o => _live.TryGetValue(o.Id, out var live) ? live.Snapshot() : o).ToList();
     }
@@ -263,6 +272,7 @@ public sealed partial class FleetEngine : IAsyncDisposable
     /// (its terminal state when it ended). Null when the operation is unknown.</summary>
     public async Task<IAsyncEnumerable<OperationEvent>?> WatchAsync(string operationId, CancellationToken cancellationToken)
     {
+        await EnsureInitializedAsync(cancellationToken);
         _live.TryGetValue(operationId, out var live);
         if (live is null && await _store.GetAsync(operationId, cancellationToken) is null)
         {
@@ -280,6 +290,7 @@ public sealed partial class FleetEngine : IAsyncDisposable
             await live.Finished.Task.WaitAsync(cancellationToken);
         }
 
+        await EnsureInitializedAsync(cancellationToken);
         return await _store.GetAsync(operationId, cancellationToken);
     }
 

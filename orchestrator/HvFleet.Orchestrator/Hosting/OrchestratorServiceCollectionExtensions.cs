@@ -1,3 +1,5 @@
+using HvFleet.Orchestrator.Agents;
+using HvFleet.Orchestrator.Agents.Grpc;
 using HvFleet.Orchestrator.Fanout;
 using HvFleet.Orchestrator.Inventory;
 using HvFleet.Orchestrator.Store;
@@ -72,6 +74,28 @@ public static class OrchestratorServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteOperationStoreOptions>, SqliteOperationStoreOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IOperationStore, SqliteOperationStore>();
+        return services;
+    }
+
+    /// <summary>Agents reached over gRPC: one channel per agent, reused (<see cref="AgentConnectionOptions"/>).</summary>
+    public static IServiceCollection AddGrpcAgentConnector(this IServiceCollection services, IConfiguration? configuration = null,
+        Action<AgentConnectionOptions>? configure = null)
+    {
+        var builder = services.AddOptions<AgentConnectionOptions>();
+        if (configuration is not null)
+        {
+            builder.Bind(configuration.GetSection(AgentConnectionOptions.SectionName));
+        }
+
+        if (configure is not null)
+        {
+            builder.Configure(configure);
+        }
+
+        builder.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentConnectionOptions>, AgentConnectionOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IAgentConnector, GrpcAgentConnector>();
         return services;
     }
 }

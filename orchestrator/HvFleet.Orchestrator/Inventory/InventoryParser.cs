@@ -13,6 +13,8 @@ public static class InventoryParser
         PropertyNameCaseInsensitive = true,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
+        // A misspelt key is an error, not silently ignored (same as YAML).
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
     };
 
     /// <summary>Reads a file; the format follows the extension (.json, else YAML).</summary>

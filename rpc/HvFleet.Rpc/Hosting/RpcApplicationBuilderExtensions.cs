@@ -46,8 +46,13 @@ public static class RpcApplicationBuilderExtensions
     /// <summary>Maps server reflection, v1 and v1alpha, over every mapped service.</summary>
     public static IApplicationBuilder MapRpcReflectionService(this IApplicationBuilder app)
     {
-        app.MapRpcService<ReflectionServiceV1>();
-        app.MapRpcService<ReflectionServiceV1Alpha>();
+        app.MapRpcService<ReflectionService>();
+        app.MapRpcService(binder =>
+        {
+            var service = ActivatorUtilities.CreateInstance<ReflectionService>(app.ApplicationServices);
+            binder.AddServiceDescriptor(Grpc.Reflection.V1Alpha.ServerReflection.Descriptor);
+            binder.AddMethod(ReflectionService.V1AlphaMethod, service.ServerReflectionInfo);
+        });
         return app;
     }
 

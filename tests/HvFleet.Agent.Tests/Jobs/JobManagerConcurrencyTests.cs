@@ -154,4 +154,34 @@ public sealed class JobManagerConcurrencyTests
 
         Assert.Equal(JobStartOutcome.Created, (await engine.Manager.StartAsync(Specs.Group("g3"), null, CancellationToken.None)).Outcome);
     }
+
+    [Fact]
+    public async Task StartAsync_SameExportDirectoryOrSnapshot_WaitsWhileOthersProceed()
+    {
+        await using var engine = await JobEngineHarness.StartAsync(o =>
+        {
+            o.MaxConcurrentExports = 4;
+            o.MaxConcurrentSnapshots = 4;
+        });
+        var shared = Path.Combine(engine.Root, "exports", "same");
+        var first = await engine.StartJobAsync(Specs.Export("s1", shared));
+        var sameDirectory = await engine.StartJobAsync(Specs.Export("s2", shared));
+        var deleteOfExported = await engine.StartJobAsync(Specs.Delete("s1"));
+        var unrelated = await engine.StartJobAsync(Specs.Export("s3", Path.Combine(engine.Root, "exports", "other")));
+
+        var calls = await engine.Hypervisor.NextCallsAsync(2);
+
+        Assert.Equal(["s1", "s3"], calls.Select(c => ((ExportRequest)c.Request).SnapshotId).Order());
+        Assert.False(engine.Hypervisor.HasPendingCall);
+        Assert.Equal(JobState.Pending, (await engine.Manager.GetAsync(sameDirectory.Id, CancellationToken.None))!.State);
+        Assert.Equal(JobState.Pending, (await engine.Manager.GetAsync(deleteOfExported.Id, CancellationToken.None))!.State);
+
+        calls.Single(c => ((ExportRequest)c.Request).SnapshotId == "s1").Complete(OperationResult.Empty);
+        var next = await engine.Hypervisor.NextCallsAsync(2);
+
+        Assert.Contains(next, c => c.Operation == BackendOperationKind.DeleteSnapshot);
+        Assert.Contains(next, c => c.Request is ExportRequest { SnapshotId: "s2" });
+        await engine.WaitForStateAsync(first.Id, JobState.Completed);
+        Assert.Equal(JobState.Running, (await engine.Manager.GetAsync(unrelated.Id, CancellationToken.None))!.State);
+    }
 }

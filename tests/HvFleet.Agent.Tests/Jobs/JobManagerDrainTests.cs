@@ -99,4 +99,21 @@ public sealed class JobManagerDrainTests
 
         Assert.False(engine.Manager.IsAccepting);
     }
+
+    [Fact]
+    public async Task DrainAsync_CalledTwice_SecondWaitsForTheFirst()
+    {
+        await using var engine = await JobEngineHarness.StartAsync(o => o.DrainGracePeriod = TimeSpan.FromSeconds(30));
+        var job = await engine.StartJobAsync(Specs.Group("g1"));
+        var call = await engine.Hypervisor.NextCallAsync();
+        await engine.WaitForStateAsync(job.Id, JobState.Running);
+
+        var first = engine.Manager.DrainAsync(CancellationToken.None);
+        var second = engine.Manager.DrainAsync(CancellationToken.None);
+        Assert.False(second.IsCompleted);
+        call.Complete(OperationResult.Empty);
+        await Task.WhenAll(first, second).WaitAsync(JobEngineHarness.Timeout);
+
+        Assert.Equal(JobState.Completed, (await engine.Store.GetAsync(job.Id, CancellationToken.None))!.State);
+    }
 }

@@ -130,6 +130,16 @@ public sealed class SqliteJobStoreTests : IDisposable
         Assert.NotNull(await reopened.GetAsync("kept", CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Open_WithoutSyncEveryCommit_KeepsJobsAcrossReopen()
+    {
+        var fast = Open(syncEveryCommit: false);
+        await fast.InsertAsync(FullJob("fast", "req-fast"), CancellationToken.None);
+        fast.Dispose();
+
+        AssertSame(FullJob("fast", "req-fast"), (await Open().GetByRequestIdAsync("req-fast", CancellationToken.None))!);
+    }
+
     public void Dispose()
     {
         foreach (var store in _stores)
@@ -145,9 +155,11 @@ public sealed class SqliteJobStoreTests : IDisposable
 
     private string DatabasePath => Path.Combine(_directory, SqliteJobStoreOptions.FileName);
 
-    private SqliteJobStore Open()
+    private SqliteJobStore Open(bool syncEveryCommit = true)
     {
-        var store = new SqliteJobStore(Options.Create(new SqliteJobStoreOptions { DataDirectory = _directory }), NullLogger<SqliteJobStore>.Instance);
+        var store = new SqliteJobStore(
+            Options.Create(new SqliteJobStoreOptions { DataDirectory = _directory, SyncEveryCommit = syncEveryCommit }),
+            NullLogger<SqliteJobStore>.Instance);
         _stores.Add(store);
         return store;
     }

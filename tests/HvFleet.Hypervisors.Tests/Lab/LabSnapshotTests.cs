@@ -166,6 +166,34 @@ public sealed class LabSnapshotTests : LabTestBase
         Assert.Contains(record.Members, m => m.StateAtSnapshot == VmState.Off);
     }
 
+    [Fact]
+    public async Task CreateSnapshot_ConcurrentOverlappingVmSets_AllCompleteWithoutDeadlock()
+    {
+        var lab = Host.Create(o =>
+        {
+            o.GuestIoEnabled = true;
+            o.GuestIoInterval = TimeSpan.FromMilliseconds(2);
+        });
+        var group = (await lab.ListCollectionsAsync(Timeout)).Single(c => c.Name == "Build farm");
+        var ids = group.MemberVmIds;
+        await lab.GuestWriter!.WaitForWritesAsync(1, Timeout);
+
+        // Lock order is by VM id whatever the order asked for, so these cannot deadlock.
+        var requests = new[]
+        {
+            SnapshotTarget.VirtualMachines([ids[0], ids[1], ids[2]]),
+            SnapshotTarget.VirtualMachines([ids[2], ids[1], ids[0]]),
+            SnapshotTarget.VirtualMachines([ids[3], ids[0]]),
+            SnapshotTarget.Collection(group.Id),
+            SnapshotTarget.VirtualMachines([ids[1], ids[3]]),
+        };
+        var results = await Task.WhenAll(requests.Select(target => Task.Run(() =>
+            lab.CreateSnapshotAsync(new SnapshotRequest(target, SnapshotKind.Standard, null), new RecordingObserver(), Timeout))));
+
+        Assert.Equal(3 + 3 + 2 + 1 + 2, results.Sum(r => r.SnapshotIds.Count));
+        Assert.Equal(11, (await lab.ListSnapshotsAsync(SnapshotFilter.All, Timeout)).Count);
+    }
+
     private static async Task<Dictionary<(string VmId, string File), string>> LiveDisksAsync(LabHypervisor lab, IEnumerable<string> vmIds)
     {
         var state = await lab.ReadStateAsync(CancellationToken.None);

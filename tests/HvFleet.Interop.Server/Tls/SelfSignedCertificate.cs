@@ -4,8 +4,8 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace HvFleet.Interop.Tls;
 
-/// <summary>A throwaway certificate for the interop server's TLS endpoint (localhost, 127.0.0.1).</summary>
-internal static class SelfSignedCertificate
+/// <summary>A throwaway certificate for TLS endpoints of the interop tests (localhost, 127.0.0.1).</summary>
+public static class SelfSignedCertificate
 {
     private static readonly Oid ServerAuthentication = new("1.3.6.1.5.5.7.3.1");
 

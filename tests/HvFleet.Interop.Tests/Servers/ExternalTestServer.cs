@@ -1,12 +1,14 @@
+using System.Security.Cryptography.X509Certificates;
 using HvFleet.Interop.Testing;
 using HvFleet.Interop.Tests.Infrastructure;
+using HvFleet.Interop.Tls;
 using HvFleet.Rpc.Client;
 
 namespace HvFleet.Interop.Tests.Servers;
 
 /// <summary>
 /// An independent TestService server (grpcio or grpc-js) started as a child process on a free
-/// port, and our <see cref="GrpcChannel"/> to it.
+/// port, over h2c or TLS, and our <see cref="GrpcChannel"/> to it.
 /// </summary>
 public abstract class ExternalTestServer : IAsyncLifetime
 {
@@ -14,6 +16,9 @@ public abstract class ExternalTestServer : IAsyncLifetime
 
     private ExternalProcess? _process;
     private GrpcChannel? _channel;
+    private X509Certificate2? _certificate;
+    private string? _certificateFile;
+    private string? _keyFile;
 
     public GrpcChannel Channel => _channel ?? throw new InvalidOperationException("The server has not started.");
 
@@ -21,17 +26,30 @@ public abstract class ExternalTestServer : IAsyncLifetime
 
     public UnimplementedService.UnimplementedServiceClient UnimplementedClient => new(Channel);
 
-    /// <summary>False for grpc-js, which cannot compress responses per call.</summary>
-    public abstract bool CompressesResponses { get; }
-
-    internal string Output => _process?.Output ?? string.Empty;
+    /// <summary>Whether the server listens with TLS (a fresh self-signed certificate) rather than h2c.</summary>
+    protected virtual bool UseTls => false;
 
     public async Task InitializeAsync()
     {
-        var (fileName, workingDirectory, arguments) = Command();
+        if (UseTls)
+        {
+            _certificate = SelfSignedCertificate.Create(TimeProvider.System);
+            _certificateFile = Path.Combine(Path.GetTempPath(), $"hvfleet-interop-{Guid.NewGuid():N}.crt.pem");
+            _keyFile = Path.Combine(Path.GetTempPath(), $"hvfleet-interop-{Guid.NewGuid():N}.key.pem");
+            await File.WriteAllTextAsync(_certificateFile, _certificate.ExportCertificatePem());
+            await File.WriteAllTextAsync(_keyFile, _certificate.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
+        }
+
+        var (fileName, workingDirectory, arguments) = Command(_certificateFile, _keyFile);
         _process = ExternalProcess.Start(fileName, workingDirectory, arguments);
-        var port = await _process.WaitForLineAsync("LISTENING ", StartTimeout, CancellationToken.None);
-        _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port.Trim()}");
+        var port = (await _process.WaitForLineAsync("LISTENING ", StartTimeout, CancellationToken.None)).Trim();
+        _channel = _certificate is null
+            ? GrpcChannel.ForAddress($"http://127.0.0.1:{port}")
+            : GrpcChannel.ForAddress($"https://127.0.0.1:{port}", new GrpcChannelOptions
+            {
+                // Trust exactly the certificate this fixture made.
+                ServerCertificateValidation = (_, presented, _, _) => presented is not null && presented.GetCertHash().AsSpan().SequenceEqual(_certificate.GetCertHash()),
+            });
     }
 
     public async Task DisposeAsync()
@@ -41,7 +59,17 @@ public abstract class ExternalTestServer : IAsyncLifetime
         {
             await _process.DisposeAsync();
         }
+
+        _certificate?.Dispose();
+        foreach (var file in new[] { _certificateFile, _keyFile })
+        {
+            if (file is not null)
+            {
+                File.Delete(file);
+            }
+        }
     }
 
-    protected abstract (string FileName, string WorkingDirectory, string[] Arguments) Command();
+    /// <summary>The server's command line; the PEM files are given when <see cref="UseTls"/>.</summary>
+    protected abstract (string FileName, string WorkingDirectory, string[] Arguments) Command(string? certificateFile, string? keyFile);
 }

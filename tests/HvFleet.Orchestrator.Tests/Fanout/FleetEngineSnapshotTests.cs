@@ -1,5 +1,6 @@
 using HvFleet.Orchestrator.Agents;
 using HvFleet.Orchestrator.Operations;
+using HvFleet.Orchestrator.Store;
 using HvFleet.Orchestrator.Tests.Fakes;
 
 namespace HvFleet.Orchestrator.Tests.Fanout;
@@ -300,7 +301,7 @@ public sealed class FleetEngineSnapshotTests
         Assert.Contains("nope", result.Error.Message, StringComparison.Ordinal);
         Assert.Contains("max_jobs_per_host", result.Error.Message, StringComparison.Ordinal);
         Assert.Contains("targets", result.Error.Message, StringComparison.Ordinal);
-        Assert.Empty(await engine.ListAsync(new Store.OperationQuery(), CancellationToken.None));
+        Assert.Empty(await engine.ListAsync(new OperationQuery(), CancellationToken.None));
     }
 
     [Fact]

@@ -1,12 +1,13 @@
 // A grpc.testing.TestService server on @grpc/grpc-js, for HvFleet's C# client to call.
 //
-//   node test-server.mjs [--port=0]
+//   node test-server.mjs [--port=0] [--tls_cert=cert.pem --tls_key=key.pem]
 //
-// Binds 127.0.0.1 (h2c), prints "LISTENING <port>" once ready and serves until stdin closes or
+// Binds 127.0.0.1 (h2c, or TLS with the given PEM certificate and key), prints "LISTENING <port>" once ready and serves until stdin closes or
 // SIGTERM/SIGINT. Implements echo metadata, echo status and interval_us like the interop spec;
 // UnimplementedCall stays unimplemented. (grpc-js cannot compress responses per call.)
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import grpc from '@grpc/grpc-js';
 import protoLoader from '@grpc/proto-loader';
@@ -14,15 +15,23 @@ import protoLoader from '@grpc/proto-loader';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const protoRoot = path.resolve(here, '../protos');
 
-let port = 0;
+const options = { port: '0', tls_cert: '', tls_key: '' };
 for (const arg of process.argv.slice(2)) {
-  const m = /^--port=(\d+)$/.exec(arg);
+  const m = /^--(port|tls_cert|tls_key)=(.+)$/.exec(arg);
   if (!m) {
-    console.error(`test-server: unknown argument '${arg}' (expected --port=N)`);
+    console.error(`test-server: unknown argument '${arg}' (expected --port=N, --tls_cert=FILE, --tls_key=FILE)`);
     process.exit(2);
   }
-  port = Number(m[1]);
+  options[m[1]] = m[2];
 }
+if (!/^\d+$/.test(options.port) || Boolean(options.tls_cert) !== Boolean(options.tls_key)) {
+  console.error('test-server: --port must be a number; --tls_cert and --tls_key go together');
+  process.exit(2);
+}
+const port = Number(options.port);
+const serverCredentials = options.tls_cert
+  ? grpc.ServerCredentials.createSsl(null, [{ private_key: fs.readFileSync(options.tls_key), cert_chain: fs.readFileSync(options.tls_cert) }], false)
+  : grpc.ServerCredentials.createInsecure();
 
 const packageDefinition = protoLoader.loadSync('src/proto/grpc/testing/test.proto', {
   includeDirs: [protoRoot],
@@ -155,7 +164,7 @@ const service = {
 
 const server = new grpc.Server();
 server.addService(testing.TestService.service, service);
-server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (err, boundPort) => {
+server.bindAsync(`127.0.0.1:${port}`, serverCredentials, (err, boundPort) => {
   if (err) {
     console.error(`test-server: bind failed: ${err.message}`);
     process.exit(1);

@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """A grpc.testing.TestService server on Debian's grpcio (C-core), for HvFleet's C# client.
 
-    /usr/bin/python3 test_server.py [--port=0]
+    /usr/bin/python3 test_server.py [--port=0] [--tls_cert=cert.pem --tls_key=key.pem]
 
-Binds 127.0.0.1 (h2c), prints "LISTENING <port>" once ready and serves until stdin closes.
+Binds 127.0.0.1 (h2c, or TLS with the given PEM certificate and key), prints "LISTENING <port>" once ready and serves until stdin closes.
 Implements echo metadata, echo status, interval_us and per-call/per-message response
 compression (response_compressed, ResponseParameters.compressed) through generic handlers.
 UnimplementedCall stays unimplemented. grpcio does not tell a handler whether the request was
@@ -129,11 +129,21 @@ def handlers():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--tls_cert", help="PEM certificate: serve TLS instead of h2c")
+    parser.add_argument("--tls_key", help="PEM private key of --tls_cert")
     args = parser.parse_args()
+    if bool(args.tls_cert) != bool(args.tls_key):
+        parser.error("--tls_cert and --tls_key go together")
 
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=16))
     server.add_generic_rpc_handlers((handlers(),))
-    port = server.add_insecure_port(f"127.0.0.1:{args.port}")
+    address = f"127.0.0.1:{args.port}"
+    if args.tls_cert:
+        with open(args.tls_key, "rb") as key, open(args.tls_cert, "rb") as cert:
+            credentials = grpc.ssl_server_credentials([(key.read(), cert.read())])
+        port = server.add_secure_port(address, credentials)
+    else:
+        port = server.add_insecure_port(address)
     if port == 0:
         print(f"test_server: could not bind 127.0.0.1:{args.port}", file=sys.stderr)
         return 1

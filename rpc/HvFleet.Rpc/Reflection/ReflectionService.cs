@@ -1,10 +1,13 @@
-using Grpc.Reflection.V1Alpha;
+using Grpc.Reflection.V1;
 using HvFleet.Rpc.Server;
 
 namespace HvFleet.Rpc.Reflection;
 
-/// <summary>Server reflection, V1Alpha protocol.</summary>
-internal sealed class ReflectionServiceV1Alpha(RpcServiceRegistry registry) : ServerReflection.ServerReflectionBase
+/// <summary>
+/// Server reflection. One implementation serves both grpc.reflection.v1 and v1alpha: their
+/// messages are identical on the wire, so the v1alpha path is bound with the v1 message types.
+/// </summary>
+internal sealed class ReflectionService(RpcServiceRegistry registry) : ServerReflection.ServerReflectionBase
 {
     private readonly ReflectionCore _core = new(registry);
 
@@ -72,4 +75,12 @@ internal sealed class ReflectionServiceV1Alpha(RpcServiceRegistry registry) : Se
 
     private static void SetError(ServerReflectionResponse response, StatusCode code, string message) =>
         response.ErrorResponse = new ErrorResponse { ErrorCode = (int)code, ErrorMessage = message };
+
+    /// <summary>The v1alpha method, bound with the (wire-identical) v1 messages.</summary>
+    internal static readonly Method<ServerReflectionRequest, ServerReflectionResponse> V1AlphaMethod = new(
+        MethodType.DuplexStreaming,
+        Grpc.Reflection.V1Alpha.ServerReflection.ServiceName,
+        "ServerReflectionInfo",
+        ServerReflectionRequest.Parser,
+        ServerReflectionResponse.Parser);
 }

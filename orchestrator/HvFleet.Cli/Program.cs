@@ -1,0 +1,3 @@
+using HvFleet.Cli;
+
+return await CliApplication.RunAsync(args, CliConsole.FromProcess(), CancellationToken.None);

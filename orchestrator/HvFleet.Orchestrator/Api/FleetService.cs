@@ -1,0 +1,118 @@
+using HvFleet.Orchestrator.Fanout;
+using HvFleet.Orchestrator.Operations;
+using HvFleet.Orchestrator.Store;
+using HvFleet.Protos.Orchestrator.V1;
+using HvFleet.Rpc;
+using HvFleet.Rpc.Server;
+using PbAgent = HvFleet.Protos.Agent.V1;
+
+namespace HvFleet.Orchestrator.Api;
+
+/// <summary><c>hvfleet.orchestrator.v1.Fleet</c> over the engine. Refusals become gRPC statuses here, and only here.</summary>
+internal sealed class FleetService(FleetEngine engine, TimeProvider timeProvider) : Fleet.FleetBase
+{
+    public override async Task<ListHostsResponse> ListHosts(ListHostsRequest request, ServerCallContext context)
+    {
+        var hosts = await engine.ListHostsAsync(FleetProtoMapping.ToDomain(request.Selector), request.Refresh, context.CancellationToken);
+        var response = new ListHostsResponse();
+        response.Hosts.AddRange(hosts.Select(FleetProtoMapping.ToProto));
+        return response;
+    }
+
+    public override async Task<StartFleetSnapshotResponse> StartFleetSnapshot(StartFleetSnapshotRequest request, ServerCallContext context)
+    {
+        var kind = request.SnapshotType switch
+        {
+            PbAgent.SnapshotType.Unspecified or PbAgent.SnapshotType.Recovery => SnapshotKind.Recovery,
+            PbAgent.SnapshotType.Standard => SnapshotKind.Standard,
+            _ => throw new RpcException(StatusCode.InvalidArgument, $"snapshot_type: unknown value {(int)request.SnapshotType}"),
+        };
+        var result = await engine.StartSnapshotAsync(new SnapshotRequest
+        {
+            Hosts = FleetProtoMapping.ToDomain(request.Hosts),
+            Targets = FleetProtoMapping.ToDomain(request.Targets),
+            Kind = kind,
+            Name = request.Name,
+            Policy = FleetProtoMapping.ToDomain(request.Policy),
+            RequestId = request.RequestId,
+            DryRun = request.DryRun,
+        }, context.CancellationToken);
+        return new StartFleetSnapshotResponse { Operation = ToProto(Unwrap(result)) };
+    }
+
+    public override async Task<StartFleetExportResponse> StartFleetExport(StartFleetExportRequest request, ServerCallContext context)
+    {
+        var result = await engine.StartExportAsync(new ExportRequest
+        {
+            SnapshotOperationId = request.SnapshotOperationId,
+            DestinationTemplate = request.DestinationTemplate,
+            Options = FleetProtoMapping.ToDomain(request.Settings, request.Overwrite),
+            Policy = FleetProtoMapping.ToDomain(request.Policy),
+            RequestId = request.RequestId,
+            DryRun = request.DryRun,
+        }, context.CancellationToken);
+        return new StartFleetExportResponse { Operation = ToProto(Unwrap(result)) };
+    }
+
+    public override async System.Threading.Tasks.Task WatchOperation(WatchOperationRequest request, IServerStreamWriter<Protos.Orchestrator.V1.OperationEvent> responseStream, ServerCallContext context)
+    {
+        var events = await engine.WatchAsync(request.OperationId, context.CancellationToken)
+            ?? throw NotFound(request.OperationId);
+
+        // This loop is the response stream's only writer.
+        await foreach (var update in events.WithCancellation(context.CancellationToken))
+        {
+            await responseStream.WriteAsync(FleetProtoMapping.ToProto(update, timeProvider.GetUtcNow()));
+        }
+    }
+
+    public override async Task<GetOperationResponse> GetOperation(GetOperationRequest request, ServerCallContext context)
+    {
+        var operation = await engine.GetAsync(request.OperationId, context.CancellationToken) ?? throw NotFound(request.OperationId);
+        return new GetOperationResponse { Operation = ToProto(operation) };
+    }
+
+    public override async Task<ListOperationsResponse> ListOperations(ListOperationsRequest request, ServerCallContext context)
+    {
+        if (request.PageSize < 0)
+        {
+            throw new RpcException(StatusCode.InvalidArgument, "page_size: must not be negative");
+        }
+
+        var operations = await engine.ListAsync(new OperationQuery
+        {
+            Limit = request.PageSize == 0 ? 50 : Math.Min(request.PageSize, 1000),
+            States = request.State == Protos.Orchestrator.V1.OperationState.Unspecified ? [] : [FleetProtoMapping.ToDomain(request.State)],
+        }, context.CancellationToken);
+        var response = new ListOperationsResponse();
+        response.Operations.AddRange(operations.Select(ToProto));
+        return response;
+    }
+
+    public override async Task<CancelOperationResponse> CancelOperation(CancelOperationRequest request, ServerCallContext context) =>
+        new() { Operation = ToProto(Unwrap(await engine.CancelAsync(request.OperationId, context.CancellationToken))) };
+
+    public override async Task<RetryOperationResponse> RetryOperation(RetryOperationRequest request, ServerCallContext context)
+    {
+        var result = await engine.RetryAsync(new RetryRequest
+        {
+            OperationId = request.OperationId,
+            RequestId = request.RequestId,
+            Policy = request.Policy is null ? null : FleetProtoMapping.ToDomain(request.Policy),
+        }, context.CancellationToken);
+        return new RetryOperationResponse { Operation = ToProto(Unwrap(result)) };
+    }
+
+    private Operation ToProto(FleetOperation operation) => FleetProtoMapping.ToProto(operation, timeProvider.GetUtcNow());
+
+    private static FleetOperation Unwrap(FleetResult<FleetOperation> result) => result.IsSuccess
+        ? result.Value
+        : throw new RpcException(result.Error.Code switch
+        {
+            FleetErrorCode.NotFound => StatusCode.NotFound,
+            FleetErrorCode.FailedPrecondition => StatusCode.FailedPrecondition,
+            _ => StatusCode.InvalidArgument,
+        }, result.Error.Message);
+
+    private static RpcException NotFound(string operationId) => new(StatusCode.NotFound, $"operation_id: no operation '{operationId}'");
+}

@@ -1,0 +1,43 @@
+using Grpc.Health.V1;
+using HvFleet.Orchestrator.Inventory;
+using HvFleet.Protos.Agent.V1;
+using HvFleet.Rpc.Health;
+using HvFleet.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HvFleet.Orchestrator.Tests.Fakes;
+
+/// <summary>Each fake agent served by its own Kestrel server on a free loopback port.</summary>
+internal sealed class LoopbackAgents : IAsyncDisposable
+{
+    private readonly List<LoopbackRpcServer> _servers = [];
+
+    public List<FleetHost> Hosts { get; } = [];
+
+    public static async Task<LoopbackAgents> StartAsync(FakeAgentFleet fleet)
+    {
+        var agents = new LoopbackAgents();
+        foreach (var agent in fleet.Agents)
+        {
+            var server = await LoopbackRpcServer.StartAsync(null, app =>
+            {
+                app.Services.GetRequiredService<HealthStatusManager>().SetStatus("", HealthCheckResponse.Types.ServingStatus.Serving);
+                app.MapRpcHealthService();
+                app.MapRpcService(binder => HostAgent.BindService(binder, new FakeHostAgentService(agent)));
+            });
+            agents._servers.Add(server);
+            agents.Hosts.Add(new FleetHost { Name = agent.Name, Address = server.Address.ToString().TrimEnd('/'), StorageKey = agent.StorageKey });
+        }
+
+        return agents;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var server in _servers)
+        {
+            await server.DisposeAsync();
+        }
+    }
+}
