@@ -129,7 +129,7 @@ public sealed class ManifestTests
         Assert.True(inventory.Has(Path.GetFileName(Flag("--inventory"))), "the inventory file is a key of the ConfigMap");
 
         var secret = _set.Single("Secret").Root.Map("stringData");
-        foreach (var flag in new[] { "--tls-cert", "--tls-key", "--client-ca" })
+        foreach (var flag in new[] { "--tls-cert", "--tls-key", "--client-ca", "--agents-ca", "--client-cert", "--client-key" })
         {
             Assert.Equal(MountOf("tls"), Path.GetDirectoryName(Flag(flag)));
             Assert.True(secret.Has(Path.GetFileName(Flag(flag))), $"{flag} names a key of the Secret");

@@ -54,7 +54,13 @@ public sealed class SystemdUnitTests
         Assert.Equal("/etc/hvfleet/inventory.yaml", flags["--inventory"]);
         Assert.Matches(@"^0\.0\.0\.0:\d+$", flags["--listen"]);
         Assert.All(new[] { "--tls-cert", "--tls-key", "--client-ca" }, f => Assert.StartsWith("/etc/hvfleet/tls/", flags[f], StringComparison.Ordinal));
+
+        // mTLS towards the agents, with the flags `hvfleet serve` has for it.
+        Assert.All(new[] { "--agents-ca", "--client-cert", "--client-key" }, f => Assert.StartsWith("/etc/hvfleet/tls/", flags[f], StringComparison.Ordinal));
+        var serve = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "orchestrator", "HvFleet.Cli", "Commands", "ServeCommand.cs"));
+        Assert.All(new[] { "--listen", "--inventory", "--data-dir", "--agents-ca", "--client-cert", "--client-key" }, f => Assert.Contains('"' + f + '"', serve, StringComparison.Ordinal));
         Assert.DoesNotContain("--insecure", arguments);
+        Assert.DoesNotContain("--agents-insecure", arguments);
     }
 
     [Fact]
