@@ -28,3 +28,7 @@ if [[ ! -d tests/interop/node/node_modules ]] || ! (cd tests/interop/node && npm
   echo "==> npm ci (tests/interop/node)"
   (cd tests/interop/node && npm ci --no-audit --no-fund </dev/null)
 fi
+
+# deploy/'s checks (tests/HvFleet.Deploy.Tests): systemd-analyze (Debian's systemd) and dockerfilelint
+# (npm, locked in deploy/tools).
+bash deploy/ci-check.sh --install

@@ -1,4 +1,5 @@
 using HvFleet.Agent.Hosting;
+using HvFleet.Agent.Service;
 using Microsoft.Extensions.Options;
 
 var commandLine = AgentCommandLine.Parse(args);
@@ -21,7 +22,15 @@ if (commandLine.Errors.Count + environment.Errors.Count > 0)
 
 try
 {
-    var app = AgentHost.Build(new Dictionary<string, string?>(), commandLine.Overrides, environment.Overrides);
+    // Under the Windows SCM the agent reports service states; under systemd it sends READY=1.
+    var windowsService = ServiceLaunch.IsStartedByServiceControlManager();
+    WebApplication Build() => AgentHost.Build(new Dictionary<string, string?>(), commandLine.Overrides, environment.Overrides, services => services.AddAgentServiceIntegration(windowsService));
+    if (windowsService && OperatingSystem.IsWindows() && AgentServiceHosting.RunAsWindowsService(Build, commandLine.Overrides.DataDirectory ?? environment.Overrides.DataDirectory) is { } serviceExitCode)
+    {
+        return serviceExitCode;
+    }
+
+    var app = Build();
     await app.RunAsync();
     return 0;
 }
