@@ -92,10 +92,10 @@ public sealed class JobRequestValidatorTests : IDisposable
     public void ValidateExportSnapshot_Valid_ReturnsConfinedRequest()
     {
         var errors = JobRequestValidator.ValidateExportSnapshot(
-            Export(Path.Combine(_root, "a", "..", "b")), "req", [_root], out var confined);
+            Export(Path.Combine(_root, "a", ".", "b")), "req", [_root], out var confined);
 
         Assert.Empty(errors);
-        Assert.Equal(Path.Combine(_root, "b"), confined!.ExportDirectory);
+        Assert.Equal(Path.Combine(_root, "a", "b"), confined!.ExportDirectory);
     }
 
     [Fact]
