@@ -15,6 +15,7 @@ internal static class CliApplication
         root.Subcommands.Add(ExportCommand.Create(console));
         root.Subcommands.Add(OpsCommand.Create(console));
         root.Subcommands.Add(DemoCommand.Create(console));
+        root.Subcommands.Add(PkiCommand.Create(console));
         return root;
     }
 
