@@ -65,10 +65,11 @@ public class AgentValidationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ExportSnapshot_RelativeDirectory_InvalidArgument()
+    public async Task ExportSnapshot_RelativeDirectory_PermissionDeniedNamingTheField()
     {
+        // Export paths are confined to the roots (security issue): anything else is PERMISSION_DENIED.
         var ex = await Fails(() => Export(new ExportSnapshotRequest { SnapshotId = Guid.NewGuid().ToString(), ExportDirectory = "relative/dir" }));
-        Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, ex.StatusCode);
         Assert.Contains("export_directory", ex.Status.Detail, StringComparison.Ordinal);
     }
 
