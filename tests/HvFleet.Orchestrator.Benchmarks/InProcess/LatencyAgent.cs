@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using HvFleet.Orchestrator.Agents;
 using HvFleet.Orchestrator.Inventory;
 
-namespace HvFleet.Orchestrator.Benchmarks;
+namespace HvFleet.Orchestrator.Benchmarks.InProcess;
 
 /// <summary>An agent whose every job takes <c>latency</c> of backend time and nothing else: what remains is overhead.</summary>
 internal sealed class LatencyAgent(string name, TimeSpan latency) : IAgentClient, IAgentConnector

@@ -1,7 +1,7 @@
 using HvFleet.Orchestrator.Agents;
 using HvFleet.Orchestrator.Inventory;
 
-namespace HvFleet.Orchestrator.Benchmarks;
+namespace HvFleet.Orchestrator.Benchmarks.InProcess;
 
 /// <summary>One <see cref="LatencyAgent"/> per host.</summary>
 internal sealed class FleetConnector(IReadOnlyDictionary<string, LatencyAgent> agents) : IAgentConnector
