@@ -7,16 +7,19 @@ internal sealed record BenchOptions
 {
     public const string Usage = """
         usage: HvFleet.Orchestrator.Benchmarks [--latency SECONDS] [--hosts N,N,...] [--runs R]
-                                               [--ansible-hosts N] [--ansible-runs R] [--no-ansible] [--no-in-process]
-                                               [--min-threads N]
+                                               [--ansible-hosts N] [--ansible-runs R] [--no-grpc] [--no-ansible] [--no-in-process]
+                                               [--min-threads N] [--agents-dir DIR] [--agents-min-threads N]
           --latency        backend latency L injected into every lab snapshot (default 1)
           --hosts          fleet sizes of the gRPC table (default 50,200,1000)
           --runs           measured runs per size after the first (cold) one; medians are printed (default 3)
           --ansible-hosts  hosts of the no-op comparison with Ansible's ping (default 50)
           --ansible-runs   interleaved rounds of that comparison (default 3)
+          --no-grpc        skip the table with real agents over gRPC
           --no-ansible     skip the Ansible comparison
           --no-in-process  skip the table with in-process fake agents
           --min-threads    ThreadPool.SetMinThreads for the orchestrator process (default: the runtime's own)
+          --agents-dir     where the agents keep their job stores and labs (default: the temporary directory)
+          --agents-min-threads  ThreadPool.SetMinThreads for the agents process (default: the runtime's own)
         """;
 
     public TimeSpan Latency { get; init; } = TimeSpan.FromSeconds(1);
@@ -29,11 +32,17 @@ internal sealed record BenchOptions
 
     public int AnsibleRuns { get; init; } = 3;
 
+    public bool Grpc { get; init; } = true;
+
     public bool Ansible { get; init; } = true;
 
     public bool InProcess { get; init; } = true;
 
     public int MinThreads { get; init; }
+
+    public string AgentsDirectory { get; init; } = Path.GetTempPath();
+
+    public int AgentsMinThreads { get; init; }
 
     /// <summary>The options, or every problem found, each naming its flag.</summary>
     public static (BenchOptions? Options, IReadOnlyList<string> Errors) Parse(IReadOnlyList<string> args)
@@ -86,6 +95,9 @@ internal sealed record BenchOptions
                 case "--ansible-runs":
                     options = options with { AnsibleRuns = Positive(Value()) };
                     break;
+                case "--no-grpc":
+                    options = options with { Grpc = false };
+                    break;
                 case "--no-ansible":
                     options = options with { Ansible = false };
                     break;
@@ -94,6 +106,21 @@ internal sealed record BenchOptions
                     break;
                 case "--min-threads":
                     options = options with { MinThreads = Positive(Value()) };
+                    break;
+                case "--agents-min-threads":
+                    options = options with { AgentsMinThreads = Positive(Value()) };
+                    break;
+                case "--agents-dir":
+                    string? directory = Value();
+                    if (directory is { Length: > 0 } && Directory.Exists(directory))
+                    {
+                        options = options with { AgentsDirectory = Path.GetFullPath(directory) };
+                    }
+                    else
+                    {
+                        errors.Add($"--agents-dir: '{directory}' is not an existing directory");
+                    }
+
                     break;
                 default:
                     errors.Add($"unknown argument '{flag}'");

@@ -24,6 +24,31 @@ internal static class Machine
         return TimeSpan.FromSeconds(ticks / (double)ClockTicksPerSecond);
     }
 
+    /// <summary>The type of the file system that holds <paramref name="path"/> (Linux /proc/mounts), or "unknown".</summary>
+    public static string FileSystemType(string path)
+    {
+        if (!File.Exists("/proc/mounts"))
+        {
+            return "unknown";
+        }
+
+        string full = Path.GetFullPath(path);
+        var best = ("", "unknown");
+        foreach (string line in File.ReadLines("/proc/mounts"))
+        {
+            string[] fields = line.Split(' ');
+            if (fields.Length > 2 && IsUnder(full, fields[1]) && fields[1].Length >= best.Item1.Length)
+            {
+                best = (fields[1], fields[2]);
+            }
+        }
+
+        return best.Item2;
+
+        static bool IsUnder(string path, string mount) =>
+            mount == "/" || path == mount || path.StartsWith(mount + "/", StringComparison.Ordinal);
+    }
+
     // USER_HZ: 100 on every Linux architecture .NET runs on (sysconf(_SC_CLK_TCK)).
     private const int ClockTicksPerSecond = 100;
 }

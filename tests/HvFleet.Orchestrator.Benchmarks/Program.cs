@@ -6,11 +6,11 @@ using HvFleet.Orchestrator.Benchmarks.Fanout;
 using HvFleet.Orchestrator.Benchmarks.InProcess;
 
 // Fan-out benchmark (not a test). bench/fanout-bench.sh builds it, installs Ansible and runs it; see BenchOptions.Usage.
-// "agents COUNT LATENCY-SECONDS DIR" is the child process that hosts the lab agents (AgentFleetProcess starts it).
-if (args is ["agents", var count, var latency, var root])
+// "agents COUNT LATENCY-SECONDS DIR MIN-THREADS" is the child process that hosts the lab agents (AgentFleetProcess starts it).
+if (args is ["agents", var count, var latency, var root, var minThreads])
 {
     return await LabAgentFleet.ServeAsync(int.Parse(count, CultureInfo.InvariantCulture),
-        TimeSpan.FromSeconds(double.Parse(latency, CultureInfo.InvariantCulture)), root);
+        TimeSpan.FromSeconds(double.Parse(latency, CultureInfo.InvariantCulture)), root, int.Parse(minThreads, CultureInfo.InvariantCulture));
 }
 
 var (options, errors) = BenchOptions.Parse(args);
@@ -42,7 +42,11 @@ Console.CancelKeyPress += (_, e) =>
     cancel.Cancel();
 };
 
-await GrpcFanoutTable.RunAsync(options, cancel.Token);
+if (options.Grpc)
+{
+    await GrpcFanoutTable.RunAsync(options, cancel.Token);
+}
+
 if (options.Ansible)
 {
     await AnsibleComparison.RunAsync(options, cancel.Token);

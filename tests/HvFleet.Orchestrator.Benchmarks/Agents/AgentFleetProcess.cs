@@ -37,9 +37,13 @@ internal sealed class AgentFleetProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<AgentFleetProcess> StartAsync(int count, TimeSpan latency, CancellationToken cancellationToken)
+    /// <param name="count">Agents to host.</param>
+    /// <param name="latency">Backend latency L of every lab snapshot.</param>
+    /// <param name="options">Where the agents keep their data, and their thread pool's minimum.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    public static async Task<AgentFleetProcess> StartAsync(int count, TimeSpan latency, BenchOptions options, CancellationToken cancellationToken)
     {
-        string root = Directory.CreateTempSubdirectory("hvfleet-bench-agents-").FullName;
+        string root = Directory.CreateDirectory(Path.Combine(options.AgentsDirectory, $"hvfleet-bench-agents-{Guid.NewGuid():N}")).FullName;
         var start = new ProcessStartInfo(Environment.ProcessPath!)
         {
             RedirectStandardInput = true,
@@ -55,14 +59,16 @@ internal sealed class AgentFleetProcess : IAsyncDisposable
             start.ArgumentList.Add(self);
         }
 
-        foreach (string arg in new[] { "agents", count.ToString(CultureInfo.InvariantCulture), latency.TotalSeconds.ToString("R", CultureInfo.InvariantCulture), root })
+        foreach (string arg in new[] { "agents", count.ToString(CultureInfo.InvariantCulture), latency.TotalSeconds.ToString("R", CultureInfo.InvariantCulture), root, options.AgentsMinThreads.ToString(CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(arg);
         }
 
-        // The agent executable's own GC settings (agent/HvFleet.Agent.csproj): workstation, non-concurrent.
+        // The agent executable's own runtime settings (agent/HvFleet.Agent.csproj): workstation non-concurrent GC, no
+        // tiered PGO.
         start.Environment["DOTNET_gcServer"] = "0";
         start.Environment["DOTNET_gcConcurrent"] = "0";
+        start.Environment["DOTNET_TieredPGO"] = "0";
 
         // Every agent's host would otherwise watch its appsettings.json: one inotify instance per agent, and Linux
         // allows 128 per user by default. The agents read no configuration file here.

@@ -90,9 +90,16 @@ internal sealed class LabAgentFleet : IAsyncDisposable
     }
 
     /// <summary>The child-process entry point: start the agents, print one "agent NAME ADDRESS" line each and then
-    /// "ready", serve until standard input closes, stop them all.</summary>
-    public static async Task<int> ServeAsync(int count, TimeSpan latency, string root)
+    /// "ready", serve until standard input closes, stop them all. <paramref name="minThreads"/> &gt; 0 raises the thread
+    /// pool's minimum (all agents share this process's pool, where separate agents would each have their own).</summary>
+    public static async Task<int> ServeAsync(int count, TimeSpan latency, string root, int minThreads)
     {
+        if (minThreads > 0)
+        {
+            ThreadPool.GetMinThreads(out _, out int io);
+            ThreadPool.SetMinThreads(minThreads, Math.Max(io, minThreads));
+        }
+
         var clock = Stopwatch.StartNew();
         await using var fleet = await StartAsync(count, latency, root, parallelism: 16, CancellationToken.None);
         foreach (var (name, address) in fleet.Addresses)

@@ -30,7 +30,7 @@ internal static class AnsibleComparison
         Console.WriteLine("         Both on connections the orchestrator already holds, as a running orchestrator does; Ansible has no");
         Console.WriteLine("         daemon, so its figure includes starting the controller (Python) and connecting.");
 
-        await using var agents = await AgentFleetProcess.StartAsync(hosts, TimeSpan.Zero, cancellationToken);
+        await using var agents = await AgentFleetProcess.StartAsync(hosts, TimeSpan.Zero, options, cancellationToken);
         await using var orchestrator = BenchOrchestrator.OverGrpc(agents);
 
         // Warm-up of all three: caches, .pyc files, connections.
