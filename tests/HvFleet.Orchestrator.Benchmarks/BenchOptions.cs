@@ -9,6 +9,7 @@ internal sealed record BenchOptions
         usage: HvFleet.Orchestrator.Benchmarks [--latency SECONDS] [--hosts N,N,...] [--runs R]
                                                [--ansible-hosts N] [--ansible-runs R] [--no-grpc] [--no-ansible] [--no-in-process]
                                                [--min-threads N] [--agents-dir DIR] [--agents-min-threads N]
+                                               [--planning-parallelism N]
           --latency        backend latency L injected into every lab snapshot (default 1)
           --hosts          fleet sizes of the gRPC table (default 50,200,1000)
           --runs           measured runs per size after the first (cold) one; medians are printed (default 3)
@@ -20,6 +21,7 @@ internal sealed record BenchOptions
           --min-threads    ThreadPool.SetMinThreads for the orchestrator process (default: the runtime's own)
           --agents-dir     where the agents keep their job stores and labs (default: the temporary directory)
           --agents-min-threads  ThreadPool.SetMinThreads for the agents process (default: the runtime's own)
+          --planning-parallelism  the orchestrator's HvFleet:Orchestrator:PlanningParallelism (default: its default)
         """;
 
     public TimeSpan Latency { get; init; } = TimeSpan.FromSeconds(1);
@@ -43,6 +45,8 @@ internal sealed record BenchOptions
     public string AgentsDirectory { get; init; } = Path.GetTempPath();
 
     public int AgentsMinThreads { get; init; }
+
+    public int PlanningParallelism { get; init; }
 
     /// <summary>The options, or every problem found, each naming its flag.</summary>
     public static (BenchOptions? Options, IReadOnlyList<string> Errors) Parse(IReadOnlyList<string> args)
@@ -106,6 +110,9 @@ internal sealed record BenchOptions
                     break;
                 case "--min-threads":
                     options = options with { MinThreads = Positive(Value()) };
+                    break;
+                case "--planning-parallelism":
+                    options = options with { PlanningParallelism = Positive(Value()) };
                     break;
                 case "--agents-min-threads":
                     options = options with { AgentsMinThreads = Positive(Value()) };

@@ -59,8 +59,9 @@ internal sealed class LabAgentFleet : IAsyncDisposable
 
     public static string Name(int index) => string.Create(CultureInfo.InvariantCulture, $"lab-{index + 1:D4}");
 
-    /// <summary>One agent's configuration: plaintext h2c on loopback, a lab of one VM group with one VM and a 64 KiB
-    /// disk, no simulated guest writes (1,000 labs writing every 250 ms would be a disk benchmark), latency L on snapshots.</summary>
+    /// <summary>One agent's configuration: plaintext h2c on loopback, a lab of one VM group with one VM and a 16 KiB
+    /// disk, no simulated guest writes (1,000 labs writing every 250 ms would be a disk benchmark), latency L on
+    /// snapshots. The per-caller limit of 120 mutating calls a minute is lifted: the orchestrator's warm-up makes more.</summary>
     private static Dictionary<string, string?> Settings(string name, TimeSpan latency, string root) => new()
     {
         ["Agent:Listen"] = "127.0.0.1:0",
@@ -72,10 +73,12 @@ internal sealed class LabAgentFleet : IAsyncDisposable
         ["Lab:SeedCollections"] = "1",
         ["Lab:SeedMinVmsPerCollection"] = "1",
         ["Lab:SeedMaxVmsPerCollection"] = "1",
-        ["Lab:SeedDiskSizeBytes"] = "65536",
+        ["Lab:SeedDiskSizeBytes"] = "16384",
+        ["Lab:GuestIoBlockSize"] = "4096",
         ["Lab:SeedRandomSeed"] = "1",
         ["Lab:GuestIoEnabled"] = "false",
         ["Lab:Faults:Delay"] = latency.ToString("c", CultureInfo.InvariantCulture),
+        ["Security:Limits:MaxMutatingCallsPerMinute"] = "1000000",
         ["Logging:LogLevel:Default"] = "Warning",
     };
 

@@ -23,7 +23,7 @@ internal static class AnsibleComparison
         Console.WriteLine("         ansible_connection=local (one Python module run per host, on this machine); the whole command's wall time,");
         Console.WriteLine("         CPU = its whole process tree.");
         Console.WriteLine($"hvfleet: {hosts} real lab agents (as above, L = 0) and the running orchestrator of this process:");
-        Console.WriteLine("         snapshot = fleet recovery snapshot of every VM group (a real lab checkpoint of a 64 KiB disk on each");
+        Console.WriteLine("         snapshot = fleet recovery snapshot of every VM group (a real lab checkpoint of a 16 KiB disk on each");
         Console.WriteLine("                    host: more than a no-op; job stored on the agent, tasks in the orchestrator's SQLite store)");
         Console.WriteLine("         probe    = ListHosts with refresh: gRPC health check then GetHostInfo on every agent (the closest to");
         Console.WriteLine("                    ping: a round trip answered by code on the host)");
@@ -31,7 +31,7 @@ internal static class AnsibleComparison
         Console.WriteLine("         daemon, so its figure includes starting the controller (Python) and connecting.");
 
         await using var agents = await AgentFleetProcess.StartAsync(hosts, TimeSpan.Zero, options, cancellationToken);
-        await using var orchestrator = BenchOrchestrator.OverGrpc(agents);
+        await using var orchestrator = BenchOrchestrator.OverGrpc(agents, options);
 
         // Warm-up of all three: caches, .pyc files, connections.
         await ansible.PingAsync(hosts, cancellationToken);

@@ -36,15 +36,16 @@ internal sealed class BenchOrchestrator : IAsyncDisposable
 
     /// <summary>An orchestrator over the agents of <paramref name="agents"/>, reached with gRPC: plaintext HTTP/2 (h2c) on
     /// loopback. Runs also report the agents process's CPU time.</summary>
-    public static BenchOrchestrator OverGrpc(AgentFleetProcess agents) =>
+    public static BenchOrchestrator OverGrpc(AgentFleetProcess agents, BenchOptions options) =>
         Create(agents.Agents.Select(a => new FleetHost { Name = a.Name, Address = a.Address }).ToList(),
-            services => services.AddGrpcAgentConnector(configure: o => o.UseTls = false), () => agents.Cpu);
+            services => services.AddGrpcAgentConnector(configure: o => o.UseTls = false), () => agents.Cpu, options);
 
     /// <summary>An orchestrator over fake agents in this process (no network, no agent work).</summary>
-    public static BenchOrchestrator OverConnector(IReadOnlyList<FleetHost> hosts, IAgentConnector connector) =>
-        Create(hosts, services => services.AddSingleton(connector), agentsCpu: null);
+    public static BenchOrchestrator OverConnector(IReadOnlyList<FleetHost> hosts, IAgentConnector connector, BenchOptions options) =>
+        Create(hosts, services => services.AddSingleton(connector), agentsCpu: null, options);
 
-    private static BenchOrchestrator Create(IReadOnlyList<FleetHost> hosts, Action<IServiceCollection> addConnector, Func<TimeSpan>? agentsCpu)
+    private static BenchOrchestrator Create(IReadOnlyList<FleetHost> hosts, Action<IServiceCollection> addConnector, Func<TimeSpan>? agentsCpu,
+        BenchOptions options)
     {
         string dataDirectory = Directory.CreateTempSubdirectory("hvfleet-bench-orchestrator-").FullName;
         var services = new ServiceCollection();
@@ -53,6 +54,10 @@ internal sealed class BenchOrchestrator : IAsyncDisposable
         services.AddSqliteOperationStore(configure: o => o.DataDirectory = dataDirectory);
         addConnector(services);
         services.AddFleetOrchestrator();
+        if (options.PlanningParallelism > 0)
+        {
+            services.Configure<OrchestratorOptions>(o => o.PlanningParallelism = options.PlanningParallelism);
+        }
         return new BenchOrchestrator(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }), dataDirectory, hosts.Count, agentsCpu);
     }
 
@@ -63,6 +68,7 @@ internal sealed class BenchOrchestrator : IAsyncDisposable
         using var self = Process.GetCurrentProcess();
         var cpuBefore = self.TotalProcessorTime;
         var agentsBefore = _agentsCpu?.Invoke();
+        var jitBefore = System.Runtime.JitInfo.GetCompilationTime();
         var clock = Stopwatch.StartNew();
         var started = await Engine.StartSnapshotAsync(new SnapshotRequest { Hosts = HostSelector.Everything }, cancellationToken);
         if (!started.IsSuccess)
@@ -75,12 +81,13 @@ internal sealed class BenchOrchestrator : IAsyncDisposable
         self.Refresh();
         var cpu = self.TotalProcessorTime - cpuBefore;
         var agentsCpu = _agentsCpu?.Invoke() - agentsBefore;
+        var jit = System.Runtime.JitInfo.GetCompilationTime() - jitBefore;
         if (final is null || final.State != OperationState.Succeeded || final.Tasks.Count < _hostCount)
         {
             throw new InvalidOperationException($"the snapshot of {_hostCount} hosts ended {final?.State} with {final?.Tasks.Count} tasks: {final?.Message}");
         }
 
-        return FanoutRun.From(final, clock.Elapsed, cpu, agentsCpu);
+        return FanoutRun.From(final, clock.Elapsed, cpu, agentsCpu, jit);
     }
 
     /// <summary>ListHosts with a fresh probe of every host (gRPC health check, then GetHostInfo). Throws unless every

@@ -28,7 +28,7 @@ internal static class InProcessTable
     {
         var agents = Enumerable.Range(1, hosts).ToDictionary(i => $"h{i:D4}", i => new LatencyAgent($"h{i:D4}", options.Latency));
         var inventory = agents.Keys.Select(n => new FleetHost { Name = n, Address = $"{n}:1" }).ToList();
-        await using var orchestrator = BenchOrchestrator.OverConnector(inventory, new FleetConnector(agents));
+        await using var orchestrator = BenchOrchestrator.OverConnector(inventory, new FleetConnector(agents), options);
         var runs = new List<FanoutRun>();
         for (int r = 0; r < options.Runs; r++)
         {
