@@ -30,9 +30,10 @@ if [[ ! -x /usr/bin/ansible ]]; then
 fi
 
 # --- open files ------------------------------------------------------------------------------------
-# Measured: about 6 descriptors per agent in the agents process (listener, connection, job store with WAL, lab
-# files, audit log) and one socket per agent in the orchestrator; 16 per agent leaves room for both and for tmp files.
-needed=$((16 * 1000 + 4096))
+# Measured at N = 1,000: 6,268 descriptors in the agents process (listener, connection, job store with its WAL,
+# audit log... about 6 per agent) and 1,165 in the orchestrator (one socket per agent). Each process needs its own
+# limit; a common default of 1,024 fails at once.
+needed=$((8 * 1000 + 2048))
 soft="$(ulimit -Sn)"
 hard="$(ulimit -Hn)"
 if [[ "$soft" != unlimited ]] && ((soft < needed)); then
@@ -50,6 +51,9 @@ log "building tests/HvFleet.Orchestrator.Benchmarks (Release)"
 dotnet build -c Release -v quiet -nologo tests/HvFleet.Orchestrator.Benchmarks >&2
 agents_dir=()
 if [[ -d /dev/shm ]] && [[ "$(stat -f -c %T /dev/shm)" == tmpfs ]]; then
-  agents_dir=(--agents-dir /dev/shm)
+  # tmpfs is memory: never leave an interrupted run's agent directories behind.
+  work="$(mktemp -d /dev/shm/hvfleet-fanout-bench.XXXXXX)"
+  trap 'rm -rf "$work"' EXIT
+  agents_dir=(--agents-dir "$work")
 fi
-exec dotnet tests/HvFleet.Orchestrator.Benchmarks/bin/Release/net10.0/HvFleet.Orchestrator.Benchmarks.dll "${agents_dir[@]}" "$@"
+dotnet tests/HvFleet.Orchestrator.Benchmarks/bin/Release/net10.0/HvFleet.Orchestrator.Benchmarks.dll "${agents_dir[@]}" "$@"
