@@ -17,6 +17,7 @@ namespace HvFleet.Cli.Demo;
 internal sealed class LabFleet : IAsyncDisposable
 {
     private readonly List<WebApplication> _agents = [];
+    private readonly List<string> _agentAddresses = [];
     private WebApplication? _orchestrator;
 
     private LabFleet(DirectoryInfo root)
@@ -28,6 +29,9 @@ internal sealed class LabFleet : IAsyncDisposable
 
     /// <summary>The directory under which every agent accepts exports.</summary>
     public string ExportRoot => Path.Combine(Root.FullName, "exports");
+
+    /// <summary>Each agent's host:port, in host order.</summary>
+    public IReadOnlyList<string> AgentAddresses => _agentAddresses;
 
     /// <summary>The orchestrator's host:port.</summary>
     public string OrchestratorAddress { get; private set; } = "";
@@ -97,6 +101,7 @@ internal sealed class LabFleet : IAsyncDisposable
                 fleet._agents.Add(agent);
                 await agent.StartAsync(cancellationToken);
                 string address = new Uri(agent.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Authority;
+                fleet._agentAddresses.Add(address);
                 inventory.Append(CultureInfo.InvariantCulture, $"  - name: {name}\n    address: {address}\n    labels: {{ lab: \"true\", parity: {(i % 2 == 0 ? "odd" : "even")} }}\n");
             }
 
