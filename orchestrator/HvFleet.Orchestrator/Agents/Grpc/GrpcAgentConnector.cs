@@ -23,7 +23,7 @@ internal sealed class GrpcAgentConnector : IAgentConnector, IDisposable
     private readonly FleetClientTls? _fleetTls;
     private readonly X509Certificate2Collection? _clientCertificates;
 
-    public GrpcAgentConnector(IOptions<AgentConnectionOptions> options, TimeProvider timeProvider, ILoggerFactory loggers)
+    public GrpcAgentConnector(IOptions<AgentConnectionOptions> options, TimeProvider timeProvider, ILoggerFactory? loggers = null)
     {
         _options = options.Value;
         _timeProvider = timeProvider;
@@ -33,7 +33,7 @@ internal sealed class GrpcAgentConnector : IAgentConnector, IDisposable
             _fleetTls = new FleetClientTls(
                 withClientCertificate ? _options.ClientCertificatePath : null,
                 withClientCertificate ? _options.ClientKeyPath : null,
-                _options.CaCertificatePath, timeProvider, loggers);
+                _options.CaCertificatePath, timeProvider, loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
         }
         else if (withClientCertificate)
         {
