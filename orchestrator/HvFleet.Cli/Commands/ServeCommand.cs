@@ -61,13 +61,19 @@ internal static class ServeCommand
                 console.Output.WriteLine($"health (grpc.health.v1 only, plaintext) on {healthAddress}");
             }
 
-            try
+            // Ctrl+C or SIGTERM reaches either the command line's token or the host's own console lifetime (which then
+            // stops the application): wait for whichever comes first, then stop gracefully. Running operations are
+            // resumed by the next start.
+            using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping))
             {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                // Ctrl+C or SIGTERM: stop gracefully; running operations are resumed by the next start.
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Asked to stop.
+                }
             }
 
             await app.StopAsync(CancellationToken.None);

@@ -24,6 +24,8 @@ internal sealed class HealthListener(IPEndPoint endPoint, HealthStatusManager he
         builder.Logging.SetMinimumLevel(logLevel);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenRpcCleartext(endPoint));
         builder.Services.AddSingleton(health);
+        // Signals belong to the orchestrator's host, which stops this listener last (after health turned NOT_SERVING).
+        builder.Services.AddSingleton<IHostLifetime, SignalFreeLifetime>();
         builder.Services.AddRpcServer();
         var app = builder.Build();
         app.MapRpcHealthService().WithMaxReceiveMessageSize(64 * 1024);
@@ -48,5 +50,12 @@ internal sealed class HealthListener(IPEndPoint endPoint, HealthStatusManager he
             await _app.DisposeAsync();
             _app = null;
         }
+    }
+
+    private sealed class SignalFreeLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
