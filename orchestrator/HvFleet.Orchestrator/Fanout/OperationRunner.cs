@@ -84,7 +84,7 @@ internal sealed partial class OperationRunner(
                     : null;
             if (run.Cancel.IsCancellationRequested)
             {
-                await EndPendingAsync(run, pending, TaskOutcome.Cancelled, "cancelled before it started");
+                await CancelPendingAsync(run, pending);
             }
             else if (skipReason is not null)
             {
@@ -140,6 +140,21 @@ internal sealed partial class OperationRunner(
         {
             LogWaveOverBudget(logger, run.Live.Id, wave, waveFailures);
         }
+    }
+
+    /// <summary>Cancelled before this run started them. A task that an earlier run had started (the operation was
+    /// resumed after a restart, or cancelled while no orchestrator ran it) may have a job on its agent: that job is
+    /// cancelled too. The others never reached an agent.</summary>
+    private async Task CancelPendingAsync(RunContext run, LinkedList<FleetTask> pending)
+    {
+        var started = pending.Where(t => t.Attempts > 0 || t.AgentJobId.Length > 0).ToList();
+        foreach (var task in started)
+        {
+            pending.Remove(task);
+        }
+
+        await Task.WhenAll(started.Select(t => taskRunner.CancelStartedAsync(run, t)));
+        await EndPendingAsync(run, pending, TaskOutcome.Cancelled, "cancelled before it started");
     }
 
     private async Task EndPendingAsync(RunContext run, LinkedList<FleetTask> pending, TaskOutcome outcome, string reason)
