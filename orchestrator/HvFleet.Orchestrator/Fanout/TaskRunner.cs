@@ -189,8 +189,8 @@ internal sealed partial class TaskRunner(
         return await SaveAsync(run, cleaned, durable: true);
     }
 
-    /// <summary>Ends a task that an earlier run (before a restart) had started, for an operation cancelled before this
-    /// run got to it: its agent job, known by id or found by request id, is cancelled too.</summary>
+    /// <summary>Ends a task that an earlier run (before a restart) may have started, for an operation cancelled before
+    /// this run got to it: its agent job, known by id or found by request id, is cancelled too.</summary>
     public async Task<FleetTask> CancelStartedAsync(RunContext run, FleetTask task)
     {
         var host = inventory.Hosts.FirstOrDefault(h => string.Equals(h.Name, task.HostName, StringComparison.OrdinalIgnoreCase));

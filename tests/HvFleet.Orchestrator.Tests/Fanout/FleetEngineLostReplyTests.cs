@@ -112,26 +112,32 @@ public sealed class FleetEngineLostReplyTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task Resume_OperationCancelledWhileNoOrchestratorRanIt_CancelReachesJobsStartedBeforeTheRestart(bool jobIdStored)
+    public async Task Resume_OperationCancelledWhileNoOrchestratorRanIt_CancelReachesJobsStartedBeforeTheRestart(bool firstEventArrived)
     {
         await using var harness = new EngineHarness();
         var agent = harness.Fleet.Add("hv1", "", "g1", "g2");
         agent.HoldJobs = true;
+        if (!firstEventArrived)
+        {
+            // The reply is lost, then the orchestrator stops: the store shows the task as never started.
+            agent.SilenceNextStarts(1);
+        }
+
         var first = harness.NewEngine();
         var started = EngineHarness.Started(await first.StartSnapshotAsync(new SnapshotRequest
         {
             Hosts = HostSelector.Everything,
             Policy = Policies.Fast with { MaxJobsPerHost = 1 },
         }, CancellationToken.None));
-        await OperationWaits.WaitForJobIdsAsync(first, started.Id, 1);
-        await first.DisposeAsync();
-        var store = harness.NewStore();
-        if (!jobIdStored)
+        await harness.Fleet.WaitForJobsStartedAsync(1);
+        if (firstEventArrived)
         {
-            // A crash between the agent creating the job and the orchestrator storing its id.
-            var running = (await store.GetAsync(started.Id, CancellationToken.None))!.Tasks.Single(t => t.AgentJobId.Length > 0);
-            await store.UpdateTaskAsync(started.Id, running with { AgentJobId = "" }, CancellationToken.None);
+            await OperationWaits.WaitForJobIdsAsync(first, started.Id, 1);
         }
+
+        await first.DisposeAsync();
+        var stored = await harness.NewStore().GetAsync(started.Id, CancellationToken.None);
+        Assert.Equal(firstEventArrived ? 1 : 0, stored!.Tasks.Count(t => t.AgentJobId.Length > 0));
 
         var second = harness.NewEngine();
         Assert.Equal(OperationState.Cancelling, (await second.CancelAsync(started.Id, CancellationToken.None)).Value!.State);
@@ -144,7 +150,10 @@ public sealed class FleetEngineLostReplyTests
         Assert.Equal(AgentJobState.Cancelled, job.State);
         Assert.Equal([job.Id], agent.CancelRequests);
         Assert.Equal(job.Id, Assert.Single(final.Tasks, t => t.AgentJobId.Length > 0).AgentJobId);
-        Assert.Equal(jobIdStored ? [] : [job.RequestId], agent.LookupsByRequestId);
+
+        // Every task without a job id is looked up (a resumed run cannot tell one never started from one whose reply was lost).
+        Assert.Equal(final.Tasks.Where(t => !firstEventArrived || t.RequestId != job.RequestId).Select(t => t.RequestId).Order(),
+            agent.LookupsByRequestId.Order());
         Assert.Equal(1, agent.MutatingCalls);
     }
 }

@@ -20,6 +20,10 @@ public sealed class OrchestratorRestartTests(ITestOutputHelper output) : IAsyncL
     /// <summary>How soon the killed orchestrator's claim on the operation expires (default 30 s; shortened for the test).</summary>
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(2);
 
+    /// <summary>A lease long enough (at least 10 s left at the kill, renewed every third) for a test to cancel the
+    /// operation through the restarted orchestrator before that one may claim it.</summary>
+    private static readonly TimeSpan CancelLease = TimeSpan.FromSeconds(15);
+
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("hvfleet-restart-");
     private readonly List<InProcessLabAgent> _agents = [];
     private readonly List<OrchestratorProcess> _orchestrators = [];
@@ -36,7 +40,7 @@ public sealed class OrchestratorRestartTests(ITestOutputHelper output) : IAsyncL
         }
 
         string inventory = await WriteInventoryAsync(_agents.Select(a => (a.Name, a.Address)));
-        var first = await StartOrchestratorAsync(inventory);
+        var first = await StartOrchestratorAsync(inventory, Lease);
         var started = await StartSnapshotAsync(first, new Orch.Policy { MaxJobsPerHost = 1 });
 
         var before = await WaitForOperationAsync(first, started.Id,
@@ -54,7 +58,7 @@ public sealed class OrchestratorRestartTests(ITestOutputHelper output) : IAsyncL
 
         Assert.Equal(3, before.Tasks.Where(t => t.Outcome == Orch.TaskOutcome.Pending).Select(t => t.HostName).Distinct().Count());
 
-        var second = await StartOrchestratorAsync(inventory);
+        var second = await StartOrchestratorAsync(inventory, Lease);
         var final = await WaitForOperationAsync(second, started.Id, IsFinished, "the resumed operation finished");
 
         Assert.Equal(Orch.OperationState.Succeeded, final.State);
@@ -71,14 +75,74 @@ public sealed class OrchestratorRestartTests(ITestOutputHelper output) : IAsyncL
     [Fact]
     public async Task Snapshot_KilledBeforeJobIdsArrived_RestartReattachesByRequestIdWithOneCheckpointPerGroup()
     {
-        // Wave 1 is lab-01 (3 s checkpoints); wave 2 is lab-02, reached through a proxy whose replies are frozen
-        // before that wave starts: lab-02 creates its jobs, the orchestrator never learns their ids.
-        _agents.Add(await InProcessLabAgent.StartAsync("lab-01", _root.FullName, TimeSpan.FromSeconds(3), groups: 2));
-        _agents.Add(await InProcessLabAgent.StartAsync("lab-02", _root.FullName, TimeSpan.FromSeconds(1), groups: 2));
+        await using var proxy = await StartTwoHostsWithLab02BehindProxyAsync(lab02Latency: TimeSpan.FromSeconds(1));
+        var (inventory, operationId, jobIds) = await KillWhileLab02RepliesAreLostAsync(proxy, Lease);
+
+        var second = await StartOrchestratorAsync(inventory, Lease);
+        var final = await WaitForOperationAsync(second, operationId, IsFinished, "the resumed operation finished");
+
+        Assert.Equal(Orch.OperationState.Succeeded, final.State);
+        Assert.All(final.Tasks, t => Assert.Equal(Orch.TaskOutcome.Succeeded, t.Outcome));
+        foreach (var task in final.Tasks.Where(t => t.HostName == "lab-02"))
+        {
+            // The same request id got the job the agent had already created.
+            Assert.Equal(jobIds[task.RequestId], task.AgentJobId);
+        }
+
+        await AssertOneJobAndOneCheckpointPerGroupAsync(final);
+    }
+
+    [Fact]
+    public async Task Snapshot_KilledBeforeJobIdsArrivedThenCancelled_CancelFindsTheAgentJobsByRequestId()
+    {
+        // lab-02's checkpoints would take a minute: only a cancel that reaches them ends them.
+        await using var proxy = await StartTwoHostsWithLab02BehindProxyAsync(lab02Latency: TimeSpan.FromMinutes(1));
+        var (inventory, operationId, jobIds) = await KillWhileLab02RepliesAreLostAsync(proxy, CancelLease);
+
+        // The new orchestrator cannot claim the operation before the dead one's lease expires; the cancel reaches it
+        // first, so it resumes the operation only to cancel it, with no job id for lab-02's tasks.
+        var second = await StartOrchestratorAsync(inventory, CancelLease);
+        using (var channel = GrpcChannel.ForAddress(new Uri($"http://{second.Address}")))
+        {
+            var cancelling = (await new Orch.Fleet.FleetClient(channel).CancelOperationAsync(new Orch.CancelOperationRequest { OperationId = operationId })).Operation;
+            Assert.Equal(Orch.OperationState.Cancelling, cancelling.State);
+        }
+
+        var final = await WaitForOperationAsync(second, operationId, IsFinished, "the cancelled operation finished");
+
+        Assert.Equal(Orch.OperationState.Cancelled, final.State);
+        Assert.All(final.Tasks.Where(t => t.HostName == "lab-01"), t => Assert.Equal(Orch.TaskOutcome.Succeeded, t.Outcome));
         var lab02 = Agent("lab-02");
-        await using var proxy = new FreezableProxy(lab02.Address);
+        foreach (var task in final.Tasks.Where(t => t.HostName == "lab-02"))
+        {
+            Assert.Equal(Orch.TaskOutcome.Cancelled, task.Outcome);
+            Assert.Equal(jobIds[task.RequestId], task.AgentJobId);
+            Assert.Contains("found by request id", task.StatusText, StringComparison.Ordinal);
+            var job = Assert.Single(await JobsByRequestIdAsync(lab02, task.RequestId));
+            await Wait.UntilAsync(async () => (await lab02.Client.GetJobAsync(new GetJobRequest { JobId = job.Id })).Job.State == JobState.Cancelled,
+                Patience, $"lab-02 job {job.Id} cancelled");
+        }
+
+        Assert.Empty((await lab02.Client.ListSnapshotsAsync(new ListSnapshotsRequest())).Snapshots);
+        Assert.Equal(2, (await Agent("lab-01").Client.ListSnapshotsAsync(new ListSnapshotsRequest())).Snapshots.Count);
+    }
+
+    /// <summary>lab-01 (3 s checkpoints) direct, lab-02 through the returned proxy, two VM groups each.</summary>
+    private async Task<FreezableProxy> StartTwoHostsWithLab02BehindProxyAsync(TimeSpan lab02Latency)
+    {
+        _agents.Add(await InProcessLabAgent.StartAsync("lab-01", _root.FullName, TimeSpan.FromSeconds(3), groups: 2));
+        _agents.Add(await InProcessLabAgent.StartAsync("lab-02", _root.FullName, lab02Latency, groups: 2));
+        return new FreezableProxy(Agent("lab-02").Address);
+    }
+
+    /// <summary>Wave 1 is lab-01; wave 2 is lab-02, whose replies are frozen before that wave starts: lab-02 creates
+    /// its jobs, the orchestrator never learns their ids. Then the orchestrator is killed and the proxy reset.
+    /// Returns the inventory, the operation id and lab-02's job id per request id (found on the agent directly).</summary>
+    private async Task<(string Inventory, string OperationId, Dictionary<string, string> JobIds)> KillWhileLab02RepliesAreLostAsync(FreezableProxy proxy, TimeSpan lease)
+    {
+        var lab02 = Agent("lab-02");
         string inventory = await WriteInventoryAsync([("lab-01", Agent("lab-01").Address), ("lab-02", proxy.Address)]);
-        var first = await StartOrchestratorAsync(inventory);
+        var first = await StartOrchestratorAsync(inventory, lease);
         var started = await StartSnapshotAsync(first, new Orch.Policy { WaveSize = 1, MaxJobsPerHost = 2 });
 
         var planned = await WaitForOperationAsync(first, started.Id, o => o.Tasks.Count == 4, "the plan (both hosts listed)");
@@ -88,7 +152,7 @@ public sealed class OrchestratorRestartTests(ITestOutputHelper output) : IAsyncL
         Assert.All(lab02Tasks, t => Assert.True(t.Wave > planned.Tasks.Where(l => l.HostName == "lab-01").Max(l => l.Wave)));
         foreach (var task in lab02Tasks)
         {
-            // Otherwise the freeze came too late and this test would prove nothing.
+            // Otherwise the freeze came too late and the test would prove nothing.
             Assert.Empty(await JobsByRequestIdAsync(lab02, task.RequestId));
         }
 
@@ -114,19 +178,7 @@ public sealed class OrchestratorRestartTests(ITestOutputHelper output) : IAsyncL
         Assert.All(unaware.Tasks.Where(t => t.HostName == "lab-01"), t => Assert.Equal(Orch.TaskOutcome.Succeeded, t.Outcome));
         Assert.Equal(137, await first.KillAsync());
         proxy.ResetAndThaw();
-
-        var second = await StartOrchestratorAsync(inventory);
-        var final = await WaitForOperationAsync(second, started.Id, IsFinished, "the resumed operation finished");
-
-        Assert.Equal(Orch.OperationState.Succeeded, final.State);
-        Assert.All(final.Tasks, t => Assert.Equal(Orch.TaskOutcome.Succeeded, t.Outcome));
-        foreach (var task in final.Tasks.Where(t => t.HostName == "lab-02"))
-        {
-            // The same request id got the job the agent had already created.
-            Assert.Equal(jobIds[task.RequestId], task.AgentJobId);
-        }
-
-        await AssertOneJobAndOneCheckpointPerGroupAsync(final);
+        return (inventory, started.Id, jobIds);
     }
 
     public async Task DisposeAsync()
@@ -243,9 +295,9 @@ public sealed class OrchestratorRestartTests(ITestOutputHelper output) : IAsyncL
 
     private InProcessLabAgent Agent(string name) => _agents.Single(a => a.Name == name);
 
-    private async Task<OrchestratorProcess> StartOrchestratorAsync(string inventoryPath)
+    private async Task<OrchestratorProcess> StartOrchestratorAsync(string inventoryPath, TimeSpan lease)
     {
-        var orchestrator = await OrchestratorProcess.StartAsync(inventoryPath, Path.Combine(_root.FullName, "orchestrator"), Lease, Patience);
+        var orchestrator = await OrchestratorProcess.StartAsync(inventoryPath, Path.Combine(_root.FullName, "orchestrator"), lease, Patience);
         _orchestrators.Add(orchestrator);
         return orchestrator;
     }
