@@ -176,7 +176,20 @@ internal sealed partial class JobManager : IDisposable
     public async Task<AgentJob?> FindByRequestIdAsync(string requestId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(requestId);
-        var stored = await _store.GetByRequestIdAsync(requestId, cancellationToken);
+
+        // A start holds the gate from its request-id check to its insert. Waiting for it means that a lookup made
+        // after the caller gave up on a start (e.g. to cancel its job) sees the job if that start created one.
+        AgentJob? stored;
+        await _startGate.WaitAsync(cancellationToken);
+        try
+        {
+            stored = await _store.GetByRequestIdAsync(requestId, cancellationToken);
+        }
+        finally
+        {
+            _startGate.Release();
+        }
+
         if (stored is null)
         {
             return null;

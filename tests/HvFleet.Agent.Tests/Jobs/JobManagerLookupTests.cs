@@ -1,6 +1,7 @@
 using HvFleet.Agent.Jobs;
 using HvFleet.Agent.Tests.Jobs.Fakes;
 using HvFleet.Hypervisors;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace HvFleet.Agent.Tests.Jobs;
 
@@ -49,5 +50,32 @@ public sealed class JobManagerLookupTests
         Assert.Equal(started.Id, found?.Id);
         Assert.Equal(JobState.Completed, found!.State);
         Assert.Equal(["snap-1"], found.Result!.SnapshotIds);
+    }
+
+    [Fact]
+    public async Task FindByRequestIdAsync_StartCaughtMidInsert_WaitsAndSeesTheJob()
+    {
+        await using var engine = await JobEngineHarness.StartAsync();
+        var store = new GatedInsertJobStore(engine.OpenStore());
+        var hypervisor = new FakeHypervisor();
+        using var manager = new JobManager(store, hypervisor, Microsoft.Extensions.Options.Options.Create(new JobOptions()),
+            TimeProvider.System, NullLogger<JobManager>.Instance);
+        await manager.RecoverAsync(CancellationToken.None);
+
+        var start = manager.StartAsync(Specs.Group("g1"), "req-racing", CancellationToken.None);
+        await store.InsertEntered.WaitAsync(JobEngineHarness.Timeout);
+        var lookup = manager.FindByRequestIdAsync("req-racing", CancellationToken.None);
+        Assert.False(lookup.IsCompleted);
+        store.Open();
+
+        var started = await start.WaitAsync(JobEngineHarness.Timeout);
+        var found = await lookup.WaitAsync(JobEngineHarness.Timeout);
+        Assert.Equal(started.Job!.Id, found?.Id);
+        (await hypervisor.NextCallAsync()).Complete(OperationResult.Empty);
+        using var timeout = new CancellationTokenSource(JobEngineHarness.Timeout);
+        await foreach (var unused in manager.WatchAsync(started.Job.Id, timeout.Token))
+        {
+            // Until the job is terminal, so nothing runs past the test.
+        }
     }
 }
