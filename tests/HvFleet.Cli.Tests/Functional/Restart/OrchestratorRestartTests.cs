@@ -48,15 +48,17 @@ public sealed class OrchestratorRestartTests(ITestOutputHelper output) : IAsyncL
             "every host's first checkpoint job running with its id stored");
         Assert.Equal(137, await first.KillAsync());
 
-        // Mid-operation for real: the jobs the dead orchestrator followed still run, and each host has a task not begun.
+        // Mid-operation for real: each host has a task not begun, and jobs the dead orchestrator followed still run
+        // (checked after the kill; on a very slow machine one may have just finished, so not all of them are required).
+        Assert.Equal(3, before.Tasks.Where(t => t.Outcome == Orch.TaskOutcome.Pending).Select(t => t.HostName).Distinct().Count());
         var followed = before.Tasks.Where(IsRunningWithJobId).ToList();
+        var states = new List<JobState>();
         foreach (var task in followed)
         {
-            var job = (await Agent(task.HostName).Client.GetJobAsync(new GetJobRequest { JobId = task.AgentJobId })).Job;
-            Assert.True(job.State is JobState.Pending or JobState.Running, $"{task.HostName} job {job.Id} was {job.State} at the kill");
+            states.Add((await Agent(task.HostName).Client.GetJobAsync(new GetJobRequest { JobId = task.AgentJobId })).Job.State);
         }
 
-        Assert.Equal(3, before.Tasks.Where(t => t.Outcome == Orch.TaskOutcome.Pending).Select(t => t.HostName).Distinct().Count());
+        Assert.Contains(states, s => s is JobState.Pending or JobState.Running);
 
         var second = await StartOrchestratorAsync(inventory, Lease);
         var final = await WaitForOperationAsync(second, started.Id, IsFinished, "the resumed operation finished");
