@@ -48,7 +48,11 @@ internal sealed class GrpcAgentClient : IAgentClient
             Backend.Hyperv => "hyperv",
             _ => "unknown",
         };
-        return new AgentHostInfo(info.HostName, backend, info.AgentVersion);
+        var certificate = info.Certificate is { } c
+            ? new AgentCertificate(c.Subject, c.NotBefore?.ToDateTimeOffset() ?? DateTimeOffset.MinValue,
+                c.NotAfter?.ToDateTimeOffset() ?? DateTimeOffset.MinValue, c.ExpiresSoon, c.Thumbprint)
+            : null;
+        return new AgentHostInfo(info.HostName, backend, info.AgentVersion, certificate);
     }
 
     public async Task<IReadOnlyList<AgentCollection>> ListCollectionsAsync(CancellationToken cancellationToken)
