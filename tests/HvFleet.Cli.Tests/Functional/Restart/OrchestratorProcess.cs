@@ -33,7 +33,8 @@ internal sealed class OrchestratorProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts <c>hvfleet serve --listen 127.0.0.1:0</c> and waits for the address it listens on.</summary>
+    /// <summary>Starts <c>hvfleet serve --listen 127.0.0.1:0 --insecure --agents-insecure</c> (plaintext on loopback,
+    /// lab agents over h2c) and waits for the address it listens on.</summary>
     /// <param name="inventoryPath">The inventory file.</param>
     /// <param name="dataDirectory">The operations database's directory.</param>
     /// <param name="leaseDuration">HvFleet:Orchestrator:LeaseDuration: how soon a killed predecessor's operations may be taken over.</param>
@@ -49,7 +50,7 @@ internal sealed class OrchestratorProcess : IAsyncDisposable
         foreach (string arg in new[]
                  {
                      "exec", Path.Combine(AppContext.BaseDirectory, "hvfleet.dll"), "serve", "--listen", "127.0.0.1:0",
-                     "--inventory", inventoryPath, "--data-dir", dataDirectory, "--agents-insecure",
+                     "--inventory", inventoryPath, "--data-dir", dataDirectory, "--insecure", "--agents-insecure",
                  })
         {
             start.ArgumentList.Add(arg);
@@ -95,7 +96,8 @@ internal sealed class OrchestratorProcess : IAsyncDisposable
             int at = line.IndexOf(ListeningPrefix, StringComparison.Ordinal);
             if (at >= 0)
             {
-                listening.TrySetResult(line[(at + ListeningPrefix.Length)..].Trim());
+                // "... listening on 127.0.0.1:PORT (plaintext, loopback only)"
+                listening.TrySetResult(line[(at + ListeningPrefix.Length)..].Trim().Split(' ')[0]);
             }
         }
     }
