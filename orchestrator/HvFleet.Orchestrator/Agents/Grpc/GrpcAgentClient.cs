@@ -128,6 +128,15 @@ internal sealed class GrpcAgentClient : IAgentClient
         }
     }
 
+    public async Task<AgentJob?> FindJobByRequestIdAsync(string requestId, CancellationToken cancellationToken)
+    {
+        var response = await UnaryAsync(o => _agent.ListJobsAsync(new ListJobsRequest { RequestId = requestId, PageSize = 1 }, o), cancellationToken);
+
+        // An agent older than the request_id filter ignores the field and lists its newest job: only an exact match counts.
+        var job = response.Jobs.FirstOrDefault(j => j.RequestId == requestId);
+        return job is null ? null : AgentJobMapping.ToDomain(job);
+    }
+
     public async Task<AgentJob?> CancelJobAsync(string jobId, CancellationToken cancellationToken)
     {
         try
