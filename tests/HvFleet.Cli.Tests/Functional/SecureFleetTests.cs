@@ -1,6 +1,7 @@
 using System.Text.Json;
 using HvFleet.Cli.Hosting;
 using HvFleet.Security.Pki;
+using Microsoft.AspNetCore.Builder;
 
 namespace HvFleet.Cli.Tests.Functional;
 
@@ -10,7 +11,9 @@ public sealed class SecureFleetTests(LabFleetFixture fixture) : IClassFixture<La
 {
     private readonly string _pki = Directory.CreateTempSubdirectory("hvfleet-secure-cli-").FullName;
 
-    private string Ca => Path.Combine(fixture.Fleet.PkiDirectory, PkiFiles.CaCertificate);
+    private string PkiDirectory => fixture.Fleet.PkiDirectory;
+
+    private string Ca => Path.Combine(PkiDirectory, PkiFiles.CaCertificate);
 
     public async Task InitializeAsync()
     {
@@ -109,42 +112,17 @@ public sealed class SecureFleetTests(LabFleetFixture fixture) : IClassFixture<La
     [Fact]
     public async Task Serve_HealthListener_ServesHealthOnlyInPlaintext()
     {
-        string root = Directory.CreateTempSubdirectory("hvfleet-health-").FullName;
-        string inventory = Path.Combine(root, "inventory.yaml");
-        await File.WriteAllTextAsync(inventory, "hosts: []\n");
-        string orchestrator = Path.Combine(fixture.Fleet.PkiDirectory, "orchestrator");
-        var app = OrchestratorHost.Build(new OrchestratorHostSettings
-        {
-            Listen = "127.0.0.1:0",
-            HealthListen = "127.0.0.1:0",
-            InventoryPath = inventory,
-            DataDirectory = Path.Combine(root, "data"),
-            TlsCertificatePath = orchestrator + ".crt",
-            TlsKeyPath = orchestrator + ".key",
-            ClientCaPath = Ca,
-            LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
-        });
-        try
-        {
-            await app.StartAsync();
-            string health = OrchestratorHost.HealthAddress(app)!;
+        await using var orchestrator = await SecondOrchestrator.StartAsync(this, "hosts: []\n", healthListen: "127.0.0.1:0");
+        string health = OrchestratorHost.HealthAddress(orchestrator.App)!;
 
-            var check = await CliRun.RunAsync("health", "--address", health);
-            var fleetOnHealthPort = await CliRun.RunAsync("hosts", "--orchestrator", health);
-            var checkOverMtls = await CliRun.RunAsync("health", "--address", OrchestratorHost.BoundAddress(app),
-                "--client-ca", Ca, "--tls-cert", Path.Combine(_pki, "viewer-1.crt"), "--tls-key", Path.Combine(_pki, "viewer-1.key"));
+        var check = await CliRun.RunAsync("health", "--address", health);
+        var fleetOnHealthPort = await CliRun.RunAsync("hosts", "--orchestrator", health);
+        var checkOverMtls = await CliRun.RunAsync(["health", .. As("viewer-1", _pki, "--address", OrchestratorHost.BoundAddress(orchestrator.App))]);
 
-            Assert.Equal((ExitCodes.Success, "SERVING"), (check.ExitCode, check.Output.Trim()));
-            Assert.Equal(ExitCodes.Failed, fleetOnHealthPort.ExitCode);
-            Assert.Contains("Unimplemented", fleetOnHealthPort.Error, StringComparison.Ordinal);
-            Assert.Equal((ExitCodes.Success, "SERVING"), (checkOverMtls.ExitCode, checkOverMtls.Output.Trim()));
-        }
-        finally
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-            Directory.Delete(root, recursive: true);
-        }
+        Assert.Equal((ExitCodes.Success, "SERVING"), (check.ExitCode, check.Output.Trim()));
+        Assert.Equal(ExitCodes.Failed, fleetOnHealthPort.ExitCode);
+        Assert.Contains("Unimplemented", fleetOnHealthPort.Error, StringComparison.Ordinal);
+        Assert.Equal((ExitCodes.Success, "SERVING"), (checkOverMtls.ExitCode, checkOverMtls.Output.Trim()));
     }
 
     [Fact]
@@ -159,45 +137,63 @@ public sealed class SecureFleetTests(LabFleetFixture fixture) : IClassFixture<La
     [Fact]
     public async Task ListHosts_AgentIdentityDiffersFromInventory_HostUnreachable()
     {
-        string root = Directory.CreateTempSubdirectory("hvfleet-identity-").FullName;
-        string inventory = Path.Combine(root, "inventory.yaml");
         string agent = fixture.Fleet.AgentAddresses[0];
-        await File.WriteAllTextAsync(inventory,
+        await using var orchestrator = await SecondOrchestrator.StartAsync(this,
             $"hosts:\n  - name: right\n    address: {agent}\n  - name: wrong\n    address: {agent}\n    tlsIdentity: lab-99.example\n");
-        string orchestrator = Path.Combine(fixture.Fleet.PkiDirectory, "orchestrator");
-        var app = OrchestratorHost.Build(new OrchestratorHostSettings
-        {
-            Listen = "127.0.0.1:0",
-            InventoryPath = inventory,
-            DataDirectory = Path.Combine(root, "data"),
-            TlsCertificatePath = orchestrator + ".crt",
-            TlsKeyPath = orchestrator + ".key",
-            ClientCaPath = Ca,
-            LogLevel = Microsoft.Extensions.Logging.LogLevel.Critical,
-        });
-        try
-        {
-            await app.StartAsync();
 
-            var run = await CliRun.RunAsync(["hosts", "--refresh", "--output", "json", "--orchestrator", OrchestratorHost.BoundAddress(app),
-                "--client-ca", Ca, "--tls-cert", Path.Combine(_pki, "viewer-1.crt"), "--tls-key", Path.Combine(_pki, "viewer-1.key")]);
+        var run = await CliRun.RunAsync(["hosts", "--refresh", "--output", "json", .. As("viewer-1", _pki, "--orchestrator", OrchestratorHost.BoundAddress(orchestrator.App))]);
 
-            Assert.Equal(ExitCodes.Success, run.ExitCode);
-            var hosts = JsonDocument.Parse(run.Output).RootElement.EnumerateArray().ToDictionary(h => h.GetProperty("name").GetString()!);
-            Assert.Equal("REACHABILITY_REACHABLE", hosts["right"].GetProperty("reachability").GetString());
-            Assert.Equal("REACHABILITY_UNREACHABLE", hosts["wrong"].GetProperty("reachability").GetString());
-        }
-        finally
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-            Directory.Delete(root, recursive: true);
-        }
+        Assert.Equal(ExitCodes.Success, run.ExitCode);
+        var hosts = JsonDocument.Parse(run.Output).RootElement.EnumerateArray().ToDictionary(h => h.GetProperty("name").GetString()!);
+        Assert.Equal("REACHABILITY_REACHABLE", hosts["right"].GetProperty("reachability").GetString());
+        Assert.Equal("REACHABILITY_UNREACHABLE", hosts["wrong"].GetProperty("reachability").GetString());
     }
 
-    private string[] As(string name, string directory) =>
-        ["--orchestrator", fixture.Fleet.OrchestratorAddress, "--client-ca", Ca,
+    private string[] As(string name, string directory, string addressFlag = "--orchestrator", string? address = null) =>
+        [addressFlag, address ?? fixture.Fleet.OrchestratorAddress, "--client-ca", Ca,
             "--tls-cert", Path.Combine(directory, PkiFiles.Certificate(name)), "--tls-key", Path.Combine(directory, PkiFiles.Key(name))];
+
+    /// <summary>Another orchestrator over mTLS with the fleet's orchestrator certificate, on its own inventory and data.</summary>
+    private sealed class SecondOrchestrator : IAsyncDisposable
+    {
+        private readonly string _root;
+
+        private SecondOrchestrator(string root, WebApplication app)
+        {
+            _root = root;
+            App = app;
+        }
+
+        public WebApplication App { get; }
+
+        public static async Task<SecondOrchestrator> StartAsync(SecureFleetTests test, string inventoryYaml, string? healthListen = null)
+        {
+            string root = Directory.CreateTempSubdirectory("hvfleet-second-").FullName;
+            string inventory = Path.Combine(root, "inventory.yaml");
+            await File.WriteAllTextAsync(inventory, inventoryYaml);
+            string certificate = Path.Combine(test.PkiDirectory, "orchestrator");
+            var app = OrchestratorHost.Build(new OrchestratorHostSettings
+            {
+                Listen = "127.0.0.1:0",
+                HealthListen = healthListen,
+                InventoryPath = inventory,
+                DataDirectory = Path.Combine(root, "data"),
+                TlsCertificatePath = certificate + ".crt",
+                TlsKeyPath = certificate + ".key",
+                ClientCaPath = test.Ca,
+                LogLevel = Microsoft.Extensions.Logging.LogLevel.Critical,
+            });
+            await app.StartAsync();
+            return new SecondOrchestrator(root, app);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await App.StopAsync();
+            await App.DisposeAsync();
+            Directory.Delete(_root, recursive: true);
+        }
+    }
 
     // The audit line is written when the call ends, just after the client has its answer: poll briefly for it.
     private async Task<List<string>> AuditLinesAsync(Func<string, bool> match)
