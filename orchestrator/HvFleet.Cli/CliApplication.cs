@@ -16,6 +16,7 @@ internal static class CliApplication
         root.Subcommands.Add(OpsCommand.Create(console));
         root.Subcommands.Add(DemoCommand.Create(console));
         root.Subcommands.Add(PkiCommand.Create(console));
+        root.Subcommands.Add(HealthCommand.Create(console));
         return root;
     }
 

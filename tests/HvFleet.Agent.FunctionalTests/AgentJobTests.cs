@@ -109,6 +109,37 @@ public class AgentJobTests
     }
 
     [Fact]
+    public async Task ListJobs_ByRequestId_FindsTheRunningJobWithoutItsIdAndCancelsIt()
+    {
+        await using var agent = await TestAgent.StartAsync(settings: Slow);
+        var groups = (await agent.Client.ListCollectionsAsync(new ListCollectionsRequest())).Collections;
+        using var other = agent.Client.CreateSnapshot(new CreateSnapshotRequest { CollectionId = groups[1].Id, SnapshotType = SnapshotType.Recovery, RequestId = "other-1" });
+        var otherJob = await FirstEventAsync(other);
+        using var call = agent.Client.CreateSnapshot(new CreateSnapshotRequest { CollectionId = groups[0].Id, SnapshotType = SnapshotType.Recovery, RequestId = "lost-1" });
+        var created = await FirstEventAsync(call);
+
+        // A caller that never saw the first event knows only its request id.
+        var found = Assert.Single((await agent.Client.ListJobsAsync(new ListJobsRequest { RequestId = "lost-1" })).Jobs);
+        Assert.Equal(created.Id, found.Id);
+        Assert.Equal("lost-1", found.RequestId);
+        Assert.True(found.State is JobState.Pending or JobState.Running, found.State.ToString());
+        Assert.Empty((await agent.Client.ListJobsAsync(new ListJobsRequest { RequestId = "lost-1", State = JobState.Completed })).Jobs);
+        Assert.Empty((await agent.Client.ListJobsAsync(new ListJobsRequest { RequestId = "never-used" })).Jobs);
+
+        await agent.Client.CancelJobAsync(new CancelJobRequest { JobId = found.Id });
+        Job? last = null;
+        await foreach (var e in call.ResponseStream.ReadAllAsync())
+        {
+            last = e.Job;
+        }
+
+        Assert.Equal(JobState.Cancelled, last!.State);
+        Assert.Equal(JobState.Cancelled, Assert.Single((await agent.Client.ListJobsAsync(new ListJobsRequest { RequestId = "lost-1" })).Jobs).State);
+        Assert.True((await agent.Client.GetJobAsync(new GetJobRequest { JobId = otherJob.Id })).Job.State is JobState.Pending or JobState.Running);
+        await agent.Client.CancelJobAsync(new CancelJobRequest { JobId = otherJob.Id });
+    }
+
+    [Fact]
     public async Task QueueFull_ResourceExhausted()
     {
         var settings = new Dictionary<string, string?>(Slow) { ["Jobs:MaxConcurrentSnapshots"] = "1", ["Jobs:MaxQueuedJobs"] = "1" };

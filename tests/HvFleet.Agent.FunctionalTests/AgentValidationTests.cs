@@ -130,5 +130,8 @@ public class AgentValidationTests : IAsyncLifetime
         Assert.Equal(StatusCode.NotFound, (await Fails(() => TestAgent.CollectAsync(_agent.Client.WatchJob(new WatchJobRequest { JobId = "nope" })))).StatusCode);
         Assert.Equal(StatusCode.InvalidArgument, (await Fails(async () => await _agent.Client.GetJobAsync(new GetJobRequest()))).StatusCode);
         Assert.Equal(StatusCode.InvalidArgument, (await Fails(async () => await _agent.Client.ListJobsAsync(new ListJobsRequest { PageSize = 5000 }))).StatusCode);
+        var badRequestId = await Fails(async () => await _agent.Client.ListJobsAsync(new ListJobsRequest { RequestId = new string('r', 300) }));
+        Assert.Equal(StatusCode.InvalidArgument, badRequestId.StatusCode);
+        Assert.Contains("request_id", badRequestId.Status.Detail, StringComparison.Ordinal);
     }
 }

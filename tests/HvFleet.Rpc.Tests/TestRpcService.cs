@@ -106,7 +106,10 @@ public sealed class TestRpcService(ServerProbe probe) : TestRpc.TestRpcBase
 
         if (request.ThrowException)
         {
-            throw new InvalidOperationException("secret internal detail");
+            // "connection-reset" stands for the transport failing under the handler (a reset while reading a stream).
+            throw request.StatusMessage == "connection-reset"
+                ? new Microsoft.AspNetCore.Connections.ConnectionResetException("The client reset the connection.")
+                : new InvalidOperationException("secret internal detail");
         }
 
         if (request.StatusCode != 0)

@@ -21,6 +21,21 @@ public static class Wait
         }
     }
 
+    /// <summary>Polls an asynchronous <paramref name="condition"/> (e.g. an RPC) until true, failing after the timeout.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan? timeout = null, string? because = null, TimeSpan? interval = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? Timeout);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("Condition not met in time" + (because is null ? "." : ": " + because));
+            }
+
+            await Task.Delay(interval ?? TimeSpan.FromMilliseconds(50));
+        }
+    }
+
     /// <summary>Awaits a task with the default timeout.</summary>
     public static Task<T> For<T>(Task<T> task, TimeSpan? timeout = null) => task.WaitAsync(timeout ?? Timeout);
 

@@ -195,8 +195,23 @@ internal sealed partial class HostAgentService(
                 ?? throw new RpcException(StatusCode.InvalidArgument, $"state: unknown value {(int)request.State}");
         }
 
-        var list = await jobs.ListAsync(state, request.PageSize == 0 ? DefaultPageSize : request.PageSize, context.CancellationToken);
         var response = new ListJobsResponse();
+        if (request.RequestId.Length > 0)
+        {
+            // At most one job holds a request id; the state filter still applies to it.
+            var errors = new List<FieldError>();
+            JobRequestValidator.ValidateRequestId(request.RequestId, errors);
+            ThrowIfInvalid(errors);
+            var job = await jobs.FindByRequestIdAsync(request.RequestId, context.CancellationToken);
+            if (job is not null && (state is null || job.State == state))
+            {
+                response.Jobs.Add(AgentProtoMapper.ToProto(job));
+            }
+
+            return response;
+        }
+
+        var list = await jobs.ListAsync(state, request.PageSize == 0 ? DefaultPageSize : request.PageSize, context.CancellationToken);
         response.Jobs.AddRange(list.Select(AgentProtoMapper.ToProto));
         return response;
     }

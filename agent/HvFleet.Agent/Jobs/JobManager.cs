@@ -170,6 +170,38 @@ internal sealed partial class JobManager : IDisposable
     }
 
     /// <summary>
+    /// The job created with <paramref name="requestId"/> (live state when active), or null: how a
+    /// caller that never received the job id (it gave up before the first event) finds the job.
+    /// </summary>
+    public async Task<AgentJob?> FindByRequestIdAsync(string requestId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(requestId);
+
+        // A start holds the gate from its request-id check to its insert. Waiting for it means that a lookup made
+        // after the caller gave up on a start (e.g. to cancel its job) sees the job if that start created one.
+        AgentJob? stored;
+        await _startGate.WaitAsync(cancellationToken);
+        try
+        {
+            stored = await _store.GetByRequestIdAsync(requestId, cancellationToken);
+        }
+        finally
+        {
+            _startGate.Release();
+        }
+
+        if (stored is null)
+        {
+            return null;
+        }
+
+        lock (_lock)
+        {
+            return _active.TryGetValue(stored.Id, out var runtime) ? runtime.Current : stored;
+        }
+    }
+
+    /// <summary>
     /// Jobs newest first, live state for active ones. A <paramref name="limit"/> of 0 or less
     /// means <see cref="DefaultListLimit"/>; more than <see cref="MaxListLimit"/> is capped (the API's page_size rule).
     /// </summary>

@@ -9,7 +9,7 @@ internal static class ExportCommand
 {
     public static Command Create(CliConsole console)
     {
-        var orchestrator = CommonOptions.Orchestrator();
+        var orchestrator = new OrchestratorConnectionOptions();
         var output = CommonOptions.Output();
         var wait = CommonOptions.Wait();
         var operation = new Option<string>("--operation") { Description = "The snapshot operation whose checkpoints are exported", Required = true };
@@ -25,12 +25,13 @@ internal static class ExportCommand
         var policy = new PolicyOptions();
         var command = new Command("export", "Export the checkpoints of a snapshot operation, per host")
         {
-            orchestrator, output, wait, operation, dest, overwrite, noStorage, dryRun, requestId,
+            output, wait, operation, dest, overwrite, noStorage, dryRun, requestId,
         };
         policy.AddTo(command);
+        orchestrator.AddTo(command);
         command.SetAction((parse, cancellationToken) => OperationCommandRunner.GuardAsync(console, async () =>
         {
-            using var connection = new FleetConnection(parse.GetValue(orchestrator)!);
+            using var connection = orchestrator.Connect(parse);
             var started = await connection.Client.StartFleetExportAsync(new StartFleetExportRequest
             {
                 SnapshotOperationId = parse.GetValue(operation)!,

@@ -1,21 +1,117 @@
+using Grpc.Health.V1;
 using HvFleet.Protos.Orchestrator.V1;
 using HvFleet.Rpc.Client;
+using HvFleet.Security.Tls;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace HvFleet.Cli.Commands;
 
-/// <summary>A channel and Fleet client to the orchestrator.</summary>
+/// <summary>TLS material of a client connection to the orchestrator; empty strings mean "not given".</summary>
+/// <param name="CertificatePath">PEM certificate presented to the orchestrator.</param>
+/// <param name="KeyPath">Its PEM private key.</param>
+/// <param name="CaPath">PEM fleet CA the orchestrator must chain to.</param>
+internal sealed record FleetConnectionSecurity(string CertificatePath, string KeyPath, string CaPath)
+{
+    public static FleetConnectionSecurity None { get; } = new("", "", "");
+
+    public bool IsTls => CaPath.Length > 0 || CertificatePath.Length > 0;
+}
+
+/// <summary>A channel and Fleet client to the orchestrator: h2c, or mutual TLS where the orchestrator's certificate must
+/// chain to the fleet CA and name the host the address gives.</summary>
 internal sealed class FleetConnection : IDisposable
 {
-    private readonly GrpcChannel _channel;
+    private const int MaxReceiveMessageBytes = 64 * 1024 * 1024;
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
 
-    public FleetConnection(string address)
+    private readonly GrpcChannel _channel;
+    private readonly FleetClientTls? _tls;
+
+    private FleetConnection(GrpcChannel channel, FleetClientTls? tls)
     {
-        var uri = address.Contains("://", StringComparison.Ordinal) ? new Uri(address) : new Uri($"http://{address}");
-        _channel = GrpcChannel.ForAddress(uri, new GrpcChannelOptions { ConnectTimeout = TimeSpan.FromSeconds(5), MaxReceiveMessageSize = 64 * 1024 * 1024 });
+        _channel = channel;
+        _tls = tls;
         Client = new Fleet.FleetClient(_channel);
+        Health = new Health.HealthClient(_channel);
     }
 
     public Fleet.FleetClient Client { get; }
 
-    public void Dispose() => _channel.Dispose();
+    /// <summary>grpc.health.v1.Health on the same channel.</summary>
+    public Health.HealthClient Health { get; }
+
+    /// <summary>A plaintext connection (loopback orchestrators served with --insecure, the demo's tests).</summary>
+    public FleetConnection(string address)
+        : this(GrpcChannel.ForAddress(ToUri(address, tls: false), new GrpcChannelOptions { ConnectTimeout = ConnectTimeout, MaxReceiveMessageSize = MaxReceiveMessageBytes }), null)
+    {
+    }
+
+    /// <summary>Opens a connection; throws <see cref="ArgumentException"/> naming the flag when the TLS material is incomplete or missing.</summary>
+    public static FleetConnection Open(string address, FleetConnectionSecurity security)
+    {
+        ArgumentNullException.ThrowIfNull(security);
+        if (!security.IsTls)
+        {
+            if (address.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ArgumentException($"--orchestrator '{address}' is https: give --client-ca (and --tls-cert/--tls-key) for mutual TLS");
+            }
+
+            return new FleetConnection(address);
+        }
+
+        var problems = new List<string>();
+        if (security.CaPath.Length == 0)
+        {
+            problems.Add("--client-ca is required with TLS (the fleet CA the orchestrator's certificate chains to)");
+        }
+
+        if ((security.CertificatePath.Length > 0) != (security.KeyPath.Length > 0))
+        {
+            problems.Add("--tls-cert and --tls-key go together");
+        }
+
+        foreach (var (flag, path) in new[] { ("--tls-cert", security.CertificatePath), ("--tls-key", security.KeyPath), ("--client-ca", security.CaPath) })
+        {
+            if (path.Length > 0 && !File.Exists(path))
+            {
+                problems.Add($"{flag}: file '{path}' does not exist");
+            }
+        }
+
+        if (address.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add($"--orchestrator '{address}' is plaintext http but TLS files were given: use host:port or https://");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join(Environment.NewLine, problems));
+        }
+
+        var uri = ToUri(address, tls: true);
+        bool withCertificate = security.CertificatePath.Length > 0;
+        var tls = new FleetClientTls(withCertificate ? security.CertificatePath : null, withCertificate ? security.KeyPath : null,
+            security.CaPath, TimeProvider.System, NullLoggerFactory.Instance);
+        try
+        {
+            var options = tls.CreateChannelOptions(uri.IdnHost, ConnectTimeout);
+            options.MaxReceiveMessageSize = MaxReceiveMessageBytes;
+            return new FleetConnection(GrpcChannel.ForAddress(uri, options), tls);
+        }
+        catch
+        {
+            tls.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        _channel.Dispose();
+        _tls?.Dispose();
+    }
+
+    private static Uri ToUri(string address, bool tls) =>
+        address.Contains("://", StringComparison.Ordinal) ? new Uri(address) : new Uri($"{(tls ? "https" : "http")}://{address}");
 }

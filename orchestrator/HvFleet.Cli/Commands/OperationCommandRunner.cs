@@ -19,6 +19,12 @@ internal static class OperationCommandRunner
             console.WriteError($"{ex.StatusCode}: {ex.Status.Detail}");
             return ExitCodes.Failed;
         }
+        catch (Exception ex) when (ex is ArgumentException or System.Security.Cryptography.CryptographicException)
+        {
+            // Bad connection flags: a missing or unreadable certificate, key or CA.
+            console.WriteError(ex.Message);
+            return ExitCodes.Failed;
+        }
     }
 
     /// <summary>Reports a started operation: followed to its end with --wait (exit code by final state), else at once.</summary>

@@ -25,14 +25,15 @@ internal static class OpsCommand
 
     private static Command List(CliConsole console)
     {
-        var orchestrator = CommonOptions.Orchestrator();
+        var orchestrator = new OrchestratorConnectionOptions();
         var output = CommonOptions.Output();
         var state = new Option<string?>("--state") { Description = "Only operations in this state" }.AcceptOnlyFromAmong(States);
         var limit = new Option<int>("--limit") { Description = "At most this many, newest first (default 20)", DefaultValueFactory = _ => 20 };
-        var command = new Command("list", "Operations, newest first") { orchestrator, output, state, limit };
+        var command = new Command("list", "Operations, newest first") { output, state, limit };
+        orchestrator.AddTo(command);
         command.SetAction((parse, cancellationToken) => OperationCommandRunner.GuardAsync(console, async () =>
         {
-            using var connection = new FleetConnection(parse.GetValue(orchestrator)!);
+            using var connection = orchestrator.Connect(parse);
             var response = await connection.Client.ListOperationsAsync(new ListOperationsRequest
             {
                 PageSize = parse.GetValue(limit),
@@ -110,13 +111,14 @@ internal static class OpsCommand
     private static Command ById(string name, string description, CliConsole console,
         Func<Fleet.FleetClient, string, ParseResult, bool, CancellationToken, Task<int>> run)
     {
-        var orchestrator = CommonOptions.Orchestrator();
+        var orchestrator = new OrchestratorConnectionOptions();
         var output = CommonOptions.Output();
         var id = new Argument<string>("operation-id") { Description = "The operation's id" };
-        var command = new Command(name, description) { orchestrator, output, id };
+        var command = new Command(name, description) { output, id };
+        orchestrator.AddTo(command);
         command.SetAction((parse, cancellationToken) => OperationCommandRunner.GuardAsync(console, async () =>
         {
-            using var connection = new FleetConnection(parse.GetValue(orchestrator)!);
+            using var connection = orchestrator.Connect(parse);
             return await run(connection.Client, parse.GetValue(id)!, parse, parse.GetValue(output) == "json", cancellationToken);
         }));
         return command;

@@ -4,19 +4,27 @@ using Microsoft.Extensions.Options;
 
 namespace HvFleet.Cli.Commands;
 
-/// <summary><c>hvfleet serve</c>: run the orchestrator server until stopped.</summary>
+/// <summary><c>hvfleet serve</c>: run the orchestrator server until stopped (Ctrl+C or SIGTERM).</summary>
 internal static class ServeCommand
 {
     public static Command Create(CliConsole console)
     {
-        var listen = new Option<string>("--listen") { Description = "HOST:PORT for the Fleet API (cleartext h2c)", DefaultValueFactory = _ => CommonOptions.DefaultOrchestrator };
+        var listen = new Option<string>("--listen") { Description = "HOST:PORT of the Fleet API", DefaultValueFactory = _ => CommonOptions.DefaultOrchestrator };
+        var healthListen = new Option<string?>("--health-listen") { Description = "HOST:PORT of a second, plaintext listener serving only grpc.health.v1 (for probes)" };
         var inventory = new Option<string>("--inventory") { Description = "Inventory file (.yaml/.yml or .json), reloaded when it changes", Required = true };
-        var dataDir = new Option<string>("--data-dir") { Description = "Data directory (operations database)", Required = true };
-        var insecure = new Option<bool>("--agents-insecure") { Description = "Reach agents given as host:port over h2c instead of TLS (labs only)" };
-        var ca = new Option<string?>("--agents-ca") { Description = "PEM of the fleet CA that agent certificates must chain to" };
-        var cert = new Option<string?>("--client-cert") { Description = "PEM client certificate for mTLS to agents" };
-        var key = new Option<string?>("--client-key") { Description = "PEM key of --client-cert" };
-        var command = new Command("serve", "Run the orchestrator server") { listen, inventory, dataDir, insecure, ca, cert, key };
+        var dataDir = new Option<string>("--data-dir") { Description = "Data directory (operations database, audit log)", Required = true };
+        var tlsCert = new Option<string?>("--tls-cert") { Description = "PEM certificate of the Fleet API (from hvfleet pki issue); also presented to agents" };
+        var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key of --tls-cert" };
+        var clientCa = new Option<string?>("--client-ca") { Description = "PEM fleet CA that callers' (and agents') certificates must chain to" };
+        var insecure = new Option<bool>("--insecure") { Description = "Serve the Fleet API in plaintext: only on a loopback --listen address, where callers are the local admin" };
+        var agentsInsecure = new Option<bool>("--agents-insecure") { Description = "Reach agents given as host:port over h2c instead of TLS (labs only)" };
+        var agentsCa = new Option<string?>("--agents-ca") { Description = "PEM CA that agent certificates must chain to (default: --client-ca)" };
+        var cert = new Option<string?>("--client-cert") { Description = "PEM client certificate presented to agents (default: --tls-cert)" };
+        var key = new Option<string?>("--client-key") { Description = "PEM key of --client-cert (default: --tls-key)" };
+        var command = new Command("serve", "Run the orchestrator server")
+        {
+            listen, healthListen, inventory, dataDir, tlsCert, tlsKey, clientCa, insecure, agentsInsecure, agentsCa, cert, key,
+        };
         command.SetAction(async (parse, cancellationToken) =>
         {
             WebApplication app;
@@ -25,29 +33,47 @@ internal static class ServeCommand
                 app = OrchestratorHost.Build(new OrchestratorHostSettings
                 {
                     Listen = parse.GetValue(listen)!,
+                    HealthListen = parse.GetValue(healthListen),
                     InventoryPath = parse.GetValue(inventory)!,
                     DataDirectory = parse.GetValue(dataDir)!,
-                    AgentsInsecure = parse.GetValue(insecure),
-                    CaCertificatePath = parse.GetValue(ca) ?? "",
+                    Insecure = parse.GetValue(insecure),
+                    TlsCertificatePath = parse.GetValue(tlsCert) ?? "",
+                    TlsKeyPath = parse.GetValue(tlsKey) ?? "",
+                    ClientCaPath = parse.GetValue(clientCa) ?? "",
+                    AgentsInsecure = parse.GetValue(agentsInsecure),
+                    AgentsCaPath = parse.GetValue(agentsCa) ?? "",
                     ClientCertificatePath = parse.GetValue(cert) ?? "",
                     ClientKeyPath = parse.GetValue(key) ?? "",
                 });
                 await app.StartAsync(cancellationToken);
             }
-            catch (Exception ex) when (ex is ArgumentException or OptionsValidationException or HvFleet.Orchestrator.Inventory.InventoryException)
+            catch (Exception ex) when (ex is ArgumentException or OptionsValidationException or HvFleet.Orchestrator.Inventory.InventoryException
+                or IOException or System.Security.Cryptography.CryptographicException)
             {
                 console.WriteError(ex.Message);
                 return ExitCodes.Failed;
             }
 
-            console.Output.WriteLine($"hvfleet orchestrator listening on {OrchestratorHost.BoundAddress(app)}");
-            try
+            string scheme = parse.GetValue(insecure) ? "plaintext, loopback only" : "mutual TLS";
+            console.Output.WriteLine($"hvfleet orchestrator listening on {OrchestratorHost.BoundAddress(app)} ({scheme})");
+            if (OrchestratorHost.HealthAddress(app) is { } healthAddress)
             {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
+                console.Output.WriteLine($"health (grpc.health.v1 only, plaintext) on {healthAddress}");
             }
-            catch (OperationCanceledException)
+
+            // Ctrl+C or SIGTERM reaches either the command line's token or the host's own console lifetime (which then
+            // stops the application): wait for whichever comes first, then stop gracefully. Running operations are
+            // resumed by the next start.
+            using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping))
             {
-                // Ctrl+C or SIGTERM: stop gracefully; running operations are resumed by the next start.
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Asked to stop.
+                }
             }
 
             await app.StopAsync(CancellationToken.None);

@@ -9,7 +9,7 @@ internal static class SnapshotCommand
 {
     public static Command Create(CliConsole console)
     {
-        var orchestrator = CommonOptions.Orchestrator();
+        var orchestrator = new OrchestratorConnectionOptions();
         var output = CommonOptions.Output();
         var wait = CommonOptions.Wait();
         var all = new Option<bool>("--all") { Description = "Every host of the inventory" };
@@ -25,7 +25,7 @@ internal static class SnapshotCommand
         var policy = new PolicyOptions();
         var command = new Command("snapshot", "Checkpoint VM groups or VMs across the fleet")
         {
-            orchestrator, output, wait, all, hosts, labels, collections, vms, type, name, dryRun, requestId,
+            output, wait, all, hosts, labels, collections, vms, type, name, dryRun, requestId,
         };
         policy.AddTo(command);
         command.Validators.Add(result =>
@@ -41,9 +41,10 @@ internal static class SnapshotCommand
                 result.AddError("--collection and --vm cannot be combined");
             }
         });
+        orchestrator.AddTo(command);
         command.SetAction((parse, cancellationToken) => OperationCommandRunner.GuardAsync(console, async () =>
         {
-            using var connection = new FleetConnection(parse.GetValue(orchestrator)!);
+            using var connection = orchestrator.Connect(parse);
             var request = new StartFleetSnapshotRequest
             {
                 Hosts = new HostSelector { All = parse.GetValue(all), Names = { parse.GetValue(hosts) ?? [] }, Labels = { CommonOptions.ParseLabels(parse.GetValue(labels)) } },

@@ -11,13 +11,13 @@ internal sealed class DemoRunner(CliConsole console)
 {
     public async Task<int> RunAsync(int hostCount, TimeSpan labLatency, bool export, bool json, CancellationToken cancellationToken)
     {
-        await using var fleet = await LabFleet.StartAsync(hostCount, labLatency, agentSettings: null, cancellationToken);
+        await using var fleet = await LabFleet.StartAsync(hostCount, labLatency, agentSettings: null, mutualTls: true, cancellationToken);
         if (!json)
         {
-            console.Ansi.MarkupLine($"[bold]hvfleet demo[/]: {hostCount} lab agents and an orchestrator on loopback ({Markup.Escape(fleet.Root.FullName)})");
+            console.Ansi.MarkupLine($"[bold]hvfleet demo[/]: {hostCount} lab agents and an orchestrator on loopback, mutual TLS with a fleet CA made for the run ({Markup.Escape(fleet.Root.FullName)})");
         }
 
-        using var connection = new FleetConnection(fleet.OrchestratorAddress);
+        using var connection = fleet.Connect();
         var operations = new List<Operation>();
         var snapshot = (await connection.Client.StartFleetSnapshotAsync(new StartFleetSnapshotRequest
         {

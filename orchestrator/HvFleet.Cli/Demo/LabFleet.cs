@@ -1,17 +1,23 @@
 using System.Globalization;
 using System.Text;
 using HvFleet.Agent.Hosting;
+using HvFleet.Cli.Commands;
 using HvFleet.Cli.Hosting;
+using HvFleet.Security.Pki;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace HvFleet.Cli.Demo;
 
 /// <summary>Lab agents (each on its own loopback port with its own lab directory) and an orchestrator over them, in a
-/// temporary folder that is deleted on disposal. The demo runs on it; so do the CLI's functional tests.</summary>
+/// temporary folder that is deleted on disposal. The demo runs on it; so do the CLI's functional tests.
+/// With mutual TLS (the default) a fleet CA is made on the fly with <see cref="PkiCommands"/>: each agent serves its own
+/// certificate (IP SAN 127.0.0.1), the orchestrator serves and calls agents with an admin certificate, and the client
+/// gets an operator certificate, so every hop runs the secure path exactly as a real fleet does.</summary>
 internal sealed class LabFleet : IAsyncDisposable
 {
     private readonly List<WebApplication> _agents = [];
+    private readonly List<string> _agentAddresses = [];
     private WebApplication? _orchestrator;
 
     private LabFleet(DirectoryInfo root)
@@ -24,19 +30,44 @@ internal sealed class LabFleet : IAsyncDisposable
     /// <summary>The directory under which every agent accepts exports.</summary>
     public string ExportRoot => Path.Combine(Root.FullName, "exports");
 
+    /// <summary>Each agent's host:port, in host order.</summary>
+    public IReadOnlyList<string> AgentAddresses => _agentAddresses;
+
     /// <summary>The orchestrator's host:port.</summary>
     public string OrchestratorAddress { get; private set; } = "";
+
+    /// <summary>The client's TLS material (an operator certificate), or none when the fleet runs in plaintext.</summary>
+    public FleetConnectionSecurity ClientSecurity { get; private set; } = FleetConnectionSecurity.None;
+
+    /// <summary>The fleet's PKI folder (ca.crt, one certificate per agent, orchestrator, operator), when mutual TLS is on.</summary>
+    public string PkiDirectory => Path.Combine(Root.FullName, "pki");
+
+    /// <summary>The flags an <c>hvfleet</c> client command needs to reach this fleet's orchestrator.</summary>
+    public IReadOnlyList<string> ClientArguments => ClientSecurity.IsTls
+        ? ["--orchestrator", OrchestratorAddress, "--tls-cert", ClientSecurity.CertificatePath, "--tls-key", ClientSecurity.KeyPath, "--client-ca", ClientSecurity.CaPath]
+        : ["--orchestrator", OrchestratorAddress];
+
+    /// <summary>A connection to the orchestrator as the fleet's operator.</summary>
+    public FleetConnection Connect() => FleetConnection.Open(OrchestratorAddress, ClientSecurity);
 
     /// <param name="hostCount">Agents to start, named lab-01, lab-02, ...</param>
     /// <param name="labLatency">Extra latency of every backend operation.</param>
     /// <param name="agentSettings">Extra configuration per agent index (0-based), e.g. fault injection.</param>
+    /// <param name="mutualTls">Run every hop over mutual TLS with a CA made on the fly (else plaintext h2c on loopback).</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     public static async Task<LabFleet> StartAsync(int hostCount, TimeSpan labLatency,
-        Func<int, IReadOnlyDictionary<string, string?>>? agentSettings, CancellationToken cancellationToken)
+        Func<int, IReadOnlyDictionary<string, string?>>? agentSettings, bool mutualTls, CancellationToken cancellationToken)
     {
         var fleet = new LabFleet(Directory.CreateTempSubdirectory("hvfleet-lab-"));
         try
         {
+            var pki = new PkiCommands();
+            string caPath = Path.Combine(fleet.PkiDirectory, PkiFiles.CaCertificate);
+            if (mutualTls)
+            {
+                Check(await pki.InitAsync(fleet.PkiDirectory, null, cancellationToken));
+            }
+
             var inventory = new StringBuilder("hosts:\n");
             for (int i = 0; i < hostCount; i++)
             {
@@ -44,7 +75,7 @@ internal sealed class LabFleet : IAsyncDisposable
                 var settings = new Dictionary<string, string?>
                 {
                     ["Agent:Listen"] = "127.0.0.1:0",
-                    ["Agent:Insecure"] = "true",
+                    ["Agent:Insecure"] = mutualTls ? "false" : "true",
                     ["Agent:Backend"] = "lab",
                     ["Agent:DataDirectory"] = Path.Combine(fleet.Root.FullName, name),
                     ["Agent:ExportRoots:0"] = fleet.ExportRoot,
@@ -53,6 +84,14 @@ internal sealed class LabFleet : IAsyncDisposable
                     ["Lab:Faults:Delay"] = labLatency.ToString("c", CultureInfo.InvariantCulture),
                     ["Logging:LogLevel:Default"] = "Warning",
                 };
+                if (mutualTls)
+                {
+                    Check(await pki.IssueAsync(fleet.PkiDirectory, name, "viewer", [], ["127.0.0.1"], fleet.PkiDirectory, null, cancellationToken));
+                    settings["Agent:TlsCertificate"] = Path.Combine(fleet.PkiDirectory, PkiFiles.Certificate(name));
+                    settings["Agent:TlsKey"] = Path.Combine(fleet.PkiDirectory, PkiFiles.Key(name));
+                    settings["Agent:ClientCa"] = caPath;
+                }
+
                 foreach (var (key, value) in agentSettings?.Invoke(i) ?? new Dictionary<string, string?>())
                 {
                     settings[key] = value;
@@ -61,20 +100,38 @@ internal sealed class LabFleet : IAsyncDisposable
                 var agent = AgentHost.Build(settings);
                 fleet._agents.Add(agent);
                 await agent.StartAsync(cancellationToken);
-                string address = agent.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+                string address = new Uri(agent.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Authority;
+                fleet._agentAddresses.Add(address);
                 inventory.Append(CultureInfo.InvariantCulture, $"  - name: {name}\n    address: {address}\n    labels: {{ lab: \"true\", parity: {(i % 2 == 0 ? "odd" : "even")} }}\n");
             }
 
             string inventoryPath = Path.Combine(fleet.Root.FullName, "inventory.yaml");
             await File.WriteAllTextAsync(inventoryPath, inventory.ToString(), cancellationToken);
-            fleet._orchestrator = OrchestratorHost.Build(new OrchestratorHostSettings
+            var orchestratorSettings = new OrchestratorHostSettings
             {
                 Listen = "127.0.0.1:0",
                 InventoryPath = inventoryPath,
                 DataDirectory = Path.Combine(fleet.Root.FullName, "orchestrator"),
-                AgentsInsecure = true,
+                Insecure = !mutualTls,
+                AgentsInsecure = !mutualTls,
                 LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
-            });
+            };
+            if (mutualTls)
+            {
+                // Admin: the orchestrator may delete the checkpoints of a failed or cancelled operation (cleanup policy).
+                Check(await pki.IssueAsync(fleet.PkiDirectory, "orchestrator", "admin", ["localhost"], ["127.0.0.1"], fleet.PkiDirectory, null, cancellationToken));
+                Check(await pki.IssueAsync(fleet.PkiDirectory, "operator", "operator", [], [], fleet.PkiDirectory, null, cancellationToken));
+                orchestratorSettings = orchestratorSettings with
+                {
+                    TlsCertificatePath = Path.Combine(fleet.PkiDirectory, PkiFiles.Certificate("orchestrator")),
+                    TlsKeyPath = Path.Combine(fleet.PkiDirectory, PkiFiles.Key("orchestrator")),
+                    ClientCaPath = caPath,
+                };
+                fleet.ClientSecurity = new FleetConnectionSecurity(
+                    Path.Combine(fleet.PkiDirectory, PkiFiles.Certificate("operator")), Path.Combine(fleet.PkiDirectory, PkiFiles.Key("operator")), caPath);
+            }
+
+            fleet._orchestrator = OrchestratorHost.Build(orchestratorSettings);
             await fleet._orchestrator.StartAsync(cancellationToken);
             fleet.OrchestratorAddress = OrchestratorHost.BoundAddress(fleet._orchestrator);
             return fleet;
@@ -83,6 +140,14 @@ internal sealed class LabFleet : IAsyncDisposable
         {
             await fleet.DisposeAsync();
             throw;
+        }
+    }
+
+    private static void Check(PkiResult result)
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"lab PKI: {result.Error}");
         }
     }
 

@@ -1,45 +1,85 @@
 using System.Net;
 using Grpc.Health.V1;
+using HvFleet.Agent.Service;
 using HvFleet.Orchestrator.Api;
 using HvFleet.Orchestrator.Hosting;
 using HvFleet.Rpc.Health;
+using HvFleet.Security.Hosting;
+using HvFleet.Security.Limits;
+using HvFleet.Security.Tls;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
 
 namespace HvFleet.Cli.Hosting;
 
-/// <summary>The orchestrator server: Fleet API, health and reflection on Kestrel, the engine with the file inventory,
-/// the SQLite store and gRPC agents.</summary>
+/// <summary>The orchestrator server: Fleet API, health and reflection on Kestrel behind the security layer (mutual TLS,
+/// roles, limits, audit), the engine with the file inventory, the SQLite store and gRPC agents; optionally a plaintext
+/// health-only listener for probes; systemd readiness when run under it.</summary>
 internal static class OrchestratorHost
 {
+    /// <summary>Builds the server, or throws <see cref="ArgumentException"/> listing every problem of <paramref name="settings"/>.</summary>
     public static WebApplication Build(OrchestratorHostSettings settings)
     {
-        if (!TryParseEndPoint(settings.Listen, out var endPoint))
+        var problems = settings.Problems();
+        if (problems.Count > 0)
         {
-            throw new ArgumentException($"--listen '{settings.Listen}' must be HOST:PORT with an IP address, localhost or *", nameof(settings));
+            throw new ArgumentException(string.Join(Environment.NewLine, problems));
         }
 
+        var endPoint = ParseEndPoint(settings.Listen);
+        string dataDirectory = Path.GetFullPath(settings.DataDirectory);
+        Directory.CreateDirectory(dataDirectory);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Configuration.AddEnvironmentVariables("HVFLEET_");
         builder.Logging.SetMinimumLevel(settings.LogLevel);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenRpcCleartext(endPoint!));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            if (settings.Insecure)
+            {
+                kestrel.ListenRpcCleartext(endPoint);
+            }
+            else
+            {
+                // Certificate, key and client CA reload when their files change; callers must chain to the fleet CA.
+                kestrel.ListenRpcTls(endPoint, https => kestrel.ApplicationServices.GetRequiredService<FleetServerTls>().Configure(https));
+            }
+        });
+
         var services = builder.Services;
+        var health = new HealthStatusManager();
+        services.AddSingleton(health);
         services.AddRpcServer();
+        services.AddFleetSecurity(builder.Configuration, Path.Combine(dataDirectory, "audit.log"), insecureLoopback: settings.Insecure);
+        if (!settings.Insecure)
+        {
+            services.AddFleetServerTls(Path.GetFullPath(settings.TlsCertificatePath), Path.GetFullPath(settings.TlsKeyPath), Path.GetFullPath(settings.ClientCaPath));
+        }
+
         services.AddFileInventory(builder.Configuration, o => o.Path = Path.GetFullPath(settings.InventoryPath));
-        services.AddSqliteOperationStore(builder.Configuration, o => o.DataDirectory = Path.GetFullPath(settings.DataDirectory));
+        services.AddSqliteOperationStore(builder.Configuration, o => o.DataDirectory = dataDirectory);
         services.AddGrpcAgentConnector(builder.Configuration, o =>
         {
             o.UseTls = !settings.AgentsInsecure;
-            o.CaCertificatePath = settings.CaCertificatePath;
-            o.ClientCertificatePath = settings.ClientCertificatePath;
-            o.ClientKeyPath = settings.ClientKeyPath;
+            o.CaCertificatePath = FullPathOrEmpty(First(settings.AgentsCaPath, settings.ClientCaPath));
+            o.ClientCertificatePath = FullPathOrEmpty(First(settings.ClientCertificatePath, settings.TlsCertificatePath));
+            o.ClientKeyPath = FullPathOrEmpty(First(settings.ClientKeyPath, settings.TlsKeyPath));
         });
         services.AddFleetOrchestrator(builder.Configuration);
+        if (settings.HealthListen is { Length: > 0 } healthListen)
+        {
+            services.AddSingleton(new HealthListener(ParseEndPoint(healthListen), health, settings.LogLevel));
+            services.AddHostedService(provider => provider.GetRequiredService<HealthListener>());
+        }
+
+        services.AddSystemdNotify();
 
         var app = builder.Build();
-        app.Services.GetRequiredService<HealthStatusManager>().SetStatus("", HealthCheckResponse.Types.ServingStatus.Serving);
-        app.MapFleetService();
-        app.MapRpcHealthService();
+        var limits = app.Services.GetRequiredService<IOptions<CallLimitOptions>>().Value;
+        app.Lifetime.ApplicationStarted.Register(() => health.SetStatus("", HealthCheckResponse.Types.ServingStatus.Serving));
+        app.Lifetime.ApplicationStopping.Register(() => health.SetAll(HealthCheckResponse.Types.ServingStatus.NotServing));
+        app.MapFleetService(limits.MaxReceiveMessageBytes);
+        app.MapRpcHealthService().WithMaxReceiveMessageSize(limits.MaxInfrastructureReceiveMessageBytes);
         app.MapRpcReflectionService();
         return app;
     }
@@ -50,6 +90,9 @@ internal static class OrchestratorHost
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new Uri(address).Authority;
     }
+
+    /// <summary>The health-only listener's address once started, or null when there is none.</summary>
+    public static string? HealthAddress(WebApplication app) => app.Services.GetService<HealthListener>()?.BoundAddress;
 
     internal static bool TryParseEndPoint(string text, out IPEndPoint? endPoint)
     {
@@ -75,4 +118,11 @@ internal static class OrchestratorHost
         endPoint = new IPEndPoint(ip, port);
         return true;
     }
+
+    private static IPEndPoint ParseEndPoint(string text) =>
+        TryParseEndPoint(text, out var endPoint) ? endPoint! : throw new ArgumentException($"'{text}' must be HOST:PORT with an IP address, localhost or *");
+
+    private static string First(string preferred, string fallback) => preferred.Length > 0 ? preferred : fallback;
+
+    private static string FullPathOrEmpty(string path) => path.Length > 0 ? Path.GetFullPath(path) : "";
 }

@@ -26,6 +26,10 @@ public interface IAgentClient
     /// <summary>The job's current state, or null when the agent does not know it.</summary>
     Task<AgentJob?> GetJobAsync(string jobId, CancellationToken cancellationToken);
 
+    /// <summary>The job the agent created for <paramref name="requestId"/>, or null when it has none. How a task that
+    /// never received its job id (cancelled or timed out before the first event) finds the job to cancel.</summary>
+    Task<AgentJob?> FindJobByRequestIdAsync(string requestId, CancellationToken cancellationToken);
+
     /// <summary>Ask a job to stop; returns its state after the request, or null when unknown.</summary>
     Task<AgentJob?> CancelJobAsync(string jobId, CancellationToken cancellationToken);
 }

@@ -1,3 +1,4 @@
+using HvFleet.Rpc.Server;
 using Microsoft.AspNetCore.Builder;
 
 namespace HvFleet.Orchestrator.Api;
@@ -5,10 +6,11 @@ namespace HvFleet.Orchestrator.Api;
 /// <summary>Maps the orchestrator's RPC surface.</summary>
 public static class FleetEndpointExtensions
 {
-    /// <summary>Maps <c>hvfleet.orchestrator.v1.Fleet</c> (needs AddRpcServer and AddFleetOrchestrator).</summary>
-    public static IApplicationBuilder MapFleetService(this IApplicationBuilder app)
+    /// <summary>Maps <c>hvfleet.orchestrator.v1.Fleet</c> (needs AddRpcServer and AddFleetOrchestrator); its requests are
+    /// refused with RESOURCE_EXHAUSTED above <paramref name="maxReceiveMessageBytes"/> (null: the server's default, 4 MiB).</summary>
+    public static RpcServiceOptions MapFleetService(this IApplicationBuilder app, int? maxReceiveMessageBytes = null)
     {
-        app.MapRpcService<FleetService>();
-        return app;
+        var service = app.MapRpcService<FleetService>();
+        return maxReceiveMessageBytes is { } limit ? service.WithMaxReceiveMessageSize(limit) : service;
     }
 }

@@ -228,6 +228,18 @@ public static class FleetProtoMapping
             Error = status.Error,
         };
         proto.Labels.Add(status.Host.Labels.ToDictionary());
+        if (status.Certificate is { } certificate)
+        {
+            proto.Certificate = new PbAgent.CertificateInfo
+            {
+                Subject = certificate.Subject,
+                NotBefore = Stamp(certificate.NotBefore),
+                NotAfter = Stamp(certificate.NotAfter),
+                ExpiresSoon = certificate.ExpiresSoon,
+                Thumbprint = certificate.Thumbprint,
+            };
+        }
+
         return proto;
     }
 

@@ -4,11 +4,14 @@ using HvFleet.Orchestrator.Store;
 using HvFleet.Protos.Orchestrator.V1;
 using HvFleet.Rpc;
 using HvFleet.Rpc.Server;
+using HvFleet.Security.Audit;
 using PbAgent = HvFleet.Protos.Agent.V1;
 
 namespace HvFleet.Orchestrator.Api;
 
-/// <summary><c>hvfleet.orchestrator.v1.Fleet</c> over the engine. Refusals become gRPC statuses here, and only here.</summary>
+/// <summary><c>hvfleet.orchestrator.v1.Fleet</c> over the engine. Refusals become gRPC statuses here, and only here.
+/// Mutating handlers tell the audit log (when the security layer is on) what they touched: the hosts named, the request id
+/// and the operation id.</summary>
 internal sealed class FleetService(FleetEngine engine, TimeProvider timeProvider) : Fleet.FleetBase
 {
     public override async Task<ListHostsResponse> ListHosts(ListHostsRequest request, ServerCallContext context)
@@ -37,7 +40,11 @@ internal sealed class FleetService(FleetEngine engine, TimeProvider timeProvider
             RequestId = request.RequestId,
             DryRun = request.DryRun,
         }, context.CancellationToken);
-        return new StartFleetSnapshotResponse { Operation = ToProto(Unwrap(result)) };
+        var audit = AuditContext.For(context).AddTargets(request.Hosts?.Names ?? []);
+        audit.RequestId = NullIfEmpty(request.RequestId);
+        var operation = Unwrap(result);
+        audit.OperationId = operation.Id;
+        return new StartFleetSnapshotResponse { Operation = ToProto(operation) };
     }
 
     public override async Task<StartFleetExportResponse> StartFleetExport(StartFleetExportRequest request, ServerCallContext context)
@@ -51,7 +58,11 @@ internal sealed class FleetService(FleetEngine engine, TimeProvider timeProvider
             RequestId = request.RequestId,
             DryRun = request.DryRun,
         }, context.CancellationToken);
-        return new StartFleetExportResponse { Operation = ToProto(Unwrap(result)) };
+        var audit = AuditContext.For(context).AddTargets(request.SnapshotOperationId);
+        audit.RequestId = NullIfEmpty(request.RequestId);
+        var operation = Unwrap(result);
+        audit.OperationId = operation.Id;
+        return new StartFleetExportResponse { Operation = ToProto(operation) };
     }
 
     public override async System.Threading.Tasks.Task WatchOperation(WatchOperationRequest request, IServerStreamWriter<Protos.Orchestrator.V1.OperationEvent> responseStream, ServerCallContext context)
@@ -89,8 +100,11 @@ internal sealed class FleetService(FleetEngine engine, TimeProvider timeProvider
         return response;
     }
 
-    public override async Task<CancelOperationResponse> CancelOperation(CancelOperationRequest request, ServerCallContext context) =>
-        new() { Operation = ToProto(Unwrap(await engine.CancelAsync(request.OperationId, context.CancellationToken))) };
+    public override async Task<CancelOperationResponse> CancelOperation(CancelOperationRequest request, ServerCallContext context)
+    {
+        AuditContext.For(context).OperationId = NullIfEmpty(request.OperationId);
+        return new() { Operation = ToProto(Unwrap(await engine.CancelAsync(request.OperationId, context.CancellationToken))) };
+    }
 
     public override async Task<RetryOperationResponse> RetryOperation(RetryOperationRequest request, ServerCallContext context)
     {
@@ -100,6 +114,9 @@ internal sealed class FleetService(FleetEngine engine, TimeProvider timeProvider
             RequestId = request.RequestId,
             Policy = request.Policy is null ? null : FleetProtoMapping.ToDomain(request.Policy),
         }, context.CancellationToken);
+        var audit = AuditContext.For(context);
+        audit.OperationId = NullIfEmpty(request.OperationId);
+        audit.RequestId = NullIfEmpty(request.RequestId);
         return new RetryOperationResponse { Operation = ToProto(Unwrap(result)) };
     }
 
@@ -113,6 +130,8 @@ internal sealed class FleetService(FleetEngine engine, TimeProvider timeProvider
             FleetErrorCode.FailedPrecondition => StatusCode.FailedPrecondition,
             _ => StatusCode.InvalidArgument,
         }, result.Error.Message);
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 
     private static RpcException NotFound(string operationId) => new(StatusCode.NotFound, $"operation_id: no operation '{operationId}'");
 }

@@ -44,7 +44,7 @@ public sealed partial class FleetEngine : IAsyncDisposable
         _planner = new OperationPlanner(inventory, connector, timeProvider, _options);
         var taskRunner = new TaskRunner(inventory, connector, store, timeProvider, _options, logger);
         _runner = new OperationRunner(_planner, taskRunner, store, timeProvider, logger);
-        _prober = new HostProber(inventory, connector, timeProvider, _options);
+        _prober = new HostProber(inventory, connector, timeProvider, _options, logger);
         OwnerId = $"{Environment.MachineName}/{Environment.ProcessId}/{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
     }
 

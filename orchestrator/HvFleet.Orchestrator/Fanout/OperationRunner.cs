@@ -18,6 +18,9 @@ internal sealed partial class OperationRunner(
     public async Task RunAsync(RunContext run, FleetOperation? source)
     {
         var operation = run.Operation;
+
+        // Planned before this run began: an earlier run (before a restart) may have sent some tasks to their agents.
+        bool resumed = operation.IsPlanned;
         if (!operation.IsPlanned)
         {
             IReadOnlyList<FleetTask> tasks;
@@ -49,13 +52,13 @@ internal sealed partial class OperationRunner(
         var budget = new BudgetState(policy);
         foreach (int wave in operation.Tasks.Select(t => t.Wave).Distinct().Order())
         {
-            await RunWaveAsync(run, wave, policy, budget);
+            await RunWaveAsync(run, wave, policy, budget, resumed);
         }
 
         await FinishAsync(run, budget);
     }
 
-    private async Task RunWaveAsync(RunContext run, int wave, FleetPolicy policy, BudgetState budget)
+    private async Task RunWaveAsync(RunContext run, int wave, FleetPolicy policy, BudgetState budget, bool resumed)
     {
         var operation = run.Operation;
         var waveTasks = operation.Tasks.Where(t => t.Wave == wave).ToList();
@@ -84,7 +87,7 @@ internal sealed partial class OperationRunner(
                     : null;
             if (run.Cancel.IsCancellationRequested)
             {
-                await EndPendingAsync(run, pending, TaskOutcome.Cancelled, "cancelled before it started");
+                await CancelPendingAsync(run, pending, resumed);
             }
             else if (skipReason is not null)
             {
@@ -140,6 +143,22 @@ internal sealed partial class OperationRunner(
         {
             LogWaveOverBudget(logger, run.Live.Id, wave, waveFailures);
         }
+    }
+
+    /// <summary>Cancelled before this run started them. In a resumed run any of them may have a job on its agent: an
+    /// attempt's start is stored only with the first job event, so a task whose start reached the agent just before a
+    /// crash looks like one never started. Each is cancelled through its agent (the job found by id or by request id).
+    /// In a fresh run, tasks still pending here never reached an agent.</summary>
+    private async Task CancelPendingAsync(RunContext run, LinkedList<FleetTask> pending, bool resumed)
+    {
+        var started = pending.Where(t => resumed || t.Attempts > 0 || t.AgentJobId.Length > 0).ToList();
+        foreach (var task in started)
+        {
+            pending.Remove(task);
+        }
+
+        await Task.WhenAll(started.Select(t => taskRunner.CancelStartedAsync(run, t)));
+        await EndPendingAsync(run, pending, TaskOutcome.Cancelled, "cancelled before it started");
     }
 
     private async Task EndPendingAsync(RunContext run, LinkedList<FleetTask> pending, TaskOutcome outcome, string reason)

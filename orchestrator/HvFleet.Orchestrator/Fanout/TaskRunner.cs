@@ -20,6 +20,10 @@ internal sealed partial class TaskRunner(
     /// <summary>A failed attempt: the outcome it would end with, why, and whether the policy may retry it.</summary>
     private sealed record AttemptFailure(TaskOutcome Outcome, TaskError Error, bool Retryable);
 
+    /// <summary>A cancel's result: the job's state after it (null when none was found or the cancel was not confirmed),
+    /// and whether the agent answered at all.</summary>
+    private sealed record CancelResult(AgentJob? Job, bool Answered);
+
     public async Task<FleetTask> RunAsync(RunContext run, FleetTask task, FleetPolicy policy, FleetOperation operation)
     {
         var host = inventory.Hosts.FirstOrDefault(h => string.Equals(h.Name, task.HostName, StringComparison.OrdinalIgnoreCase));
@@ -133,10 +137,10 @@ internal sealed partial class TaskRunner(
                 continue;
             }
 
-            if (failure.Outcome == TaskOutcome.TimedOut && task.AgentJobId.Length > 0)
+            if (failure.Outcome == TaskOutcome.TimedOut)
             {
-                // Out of attempts: do not leave an unobserved job running on the host.
-                await TryCancelJobAsync(client, task, run.Shutdown);
+                // Out of attempts: do not leave an unobserved job running on the host, even one whose id never arrived.
+                (task, _) = await TryCancelJobAsync(client, task, run.Shutdown);
             }
 
             return await FinishAsync(run, task with { Outcome = failure.Outcome, Error = failure.Error, StatusText = failure.Error.Description });
@@ -183,6 +187,19 @@ internal sealed partial class TaskRunner(
             : task with { StatusText = $"cleanup failed: {string.Join("; ", problems)}" };
         LogCleanup(logger, task.HostName, task.TargetName, cleaned.CleanedUp);
         return await SaveAsync(run, cleaned, durable: true);
+    }
+
+    /// <summary>Ends a task that an earlier run (before a restart) may have started, for an operation cancelled before
+    /// this run got to it: its agent job, known by id or found by request id, is cancelled too.</summary>
+    public async Task<FleetTask> CancelStartedAsync(RunContext run, FleetTask task)
+    {
+        var host = inventory.Hosts.FirstOrDefault(h => string.Equals(h.Name, task.HostName, StringComparison.OrdinalIgnoreCase));
+        if (host is null)
+        {
+            return await FinishAsync(run, Cancelled(task, $"host '{task.HostName}' is no longer in the inventory; its agent job was not cancelled"));
+        }
+
+        return await CancelAsync(run, connector.GetClient(host), task);
     }
 
     internal static TaskOutcome OutcomeOf(AgentCallException ex) => ex.Status switch
@@ -294,33 +311,66 @@ internal sealed partial class TaskRunner(
 
     private async Task<FleetTask> CancelAsync(RunContext run, IAgentClient client, FleetTask task)
     {
-        string status = "cancelled before an agent job existed";
-        if (task.AgentJobId.Length > 0)
+        string? knownJobId = task.AgentJobId.Length > 0 ? task.AgentJobId : null;
+        (task, var result) = await TryCancelJobAsync(client, task, run.Shutdown);
+        string status = result switch
         {
-            var job = await TryCancelJobAsync(client, task, run.Shutdown);
-            status = job is null ? $"cancel of agent job {task.AgentJobId} not confirmed" : $"agent job {job.Id} {job.State.ToString().ToLowerInvariant()} after cancel";
-        }
+            { Job: { } job } => knownJobId is null
+                ? $"agent job {job.Id} (found by request id) {job.State.ToString().ToLowerInvariant()} after cancel"
+                : $"agent job {job.Id} {job.State.ToString().ToLowerInvariant()} after cancel",
+            { Answered: true } when task.AgentJobId.Length == 0 => "cancelled before an agent job existed",
+            _ when task.AgentJobId.Length > 0 => $"cancel of agent job {task.AgentJobId} not confirmed",
+            _ => $"cancel not confirmed: the agent could not be asked for a job with request id {task.RequestId}",
+        };
 
-        return await FinishAsync(run, task with
-        {
-            Outcome = TaskOutcome.Cancelled,
-            Error = new TaskError(0, "cancelled", "the operation was cancelled", (int)AgentStatusCode.Cancelled),
-            StatusText = status,
-        });
+        return await FinishAsync(run, Cancelled(task, status));
     }
 
-    private async Task<AgentJob?> TryCancelJobAsync(IAgentClient client, FleetTask task, CancellationToken shutdown)
+    /// <summary>A job that completed before the cancel reached it left checkpoints: the task records them, so the
+    /// cleanup policy can remove them and a retry adopts them instead of taking a second one.</summary>
+    private static FleetTask WithCheckpoints(FleetTask task, AgentJob job) =>
+        job.State == AgentJobState.Completed && job.SnapshotIds.Count > 0 ? task with { SnapshotIds = job.SnapshotIds } : task;
+
+    private static FleetTask Cancelled(FleetTask task, string status) => task with
+    {
+        Outcome = TaskOutcome.Cancelled,
+        Error = new TaskError(0, "cancelled", "the operation was cancelled", (int)AgentStatusCode.Cancelled),
+        StatusText = status,
+    };
+
+    /// <summary>Cancels the task's agent job. Without a job id (the attempt ended before the first event, or a crash
+    /// came between the agent creating the job and the id being stored) the job is looked up by the task's request id:
+    /// the agent may have created it all the same. Returns the task (with the job id when one was found) and the job's
+    /// state after the cancel; Answered is false when the agent could not be asked.</summary>
+    private async Task<(FleetTask Task, CancelResult Result)> TryCancelJobAsync(IAgentClient client, FleetTask task, CancellationToken shutdown)
     {
         using var timeout = new CancellationTokenSource(options.ControlCallTimeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, shutdown);
         try
         {
-            return await client.CancelJobAsync(task.AgentJobId, linked.Token);
+            if (task.AgentJobId.Length == 0)
+            {
+                var found = await client.FindJobByRequestIdAsync(task.RequestId, linked.Token);
+                if (found is null)
+                {
+                    return (task, new CancelResult(null, Answered: true));
+                }
+
+                LogJobFoundByRequestId(logger, found.Id, task.HostName, task.RequestId);
+                task = task with { AgentJobId = found.Id };
+                if (found.IsTerminal)
+                {
+                    return (WithCheckpoints(task, found), new CancelResult(found, Answered: true));
+                }
+            }
+
+            var job = await client.CancelJobAsync(task.AgentJobId, linked.Token);
+            return (job is null ? task : WithCheckpoints(task, job), new CancelResult(job, Answered: true));
         }
         catch (Exception ex) when (ex is AgentCallException || (ex is OperationCanceledException && !shutdown.IsCancellationRequested))
         {
-            LogCancelFailed(logger, task.AgentJobId, task.HostName, ex.Message);
-            return null;
+            LogCancelFailed(logger, task.AgentJobId.Length > 0 ? task.AgentJobId : $"(request id {task.RequestId})", task.HostName, ex.Message);
+            return (task, new CancelResult(null, Answered: false));
         }
     }
 
@@ -337,24 +387,4 @@ internal sealed partial class TaskRunner(
         run.Live.UpdateTask(task);
         return task;
     }
-
-    [LoggerMessage(EventId = 300, EventName = "TaskRetrying", Level = LogLevel.Warning,
-        Message = "Task {Host}/{Target}: attempt {Attempt} failed ({Reason}); retrying in {Delay}")]
-    private static partial void LogRetrying(ILogger logger, string host, string target, int attempt, string reason, TimeSpan delay);
-
-    [LoggerMessage(EventId = 301, EventName = "JobAdopted", Level = LogLevel.Information,
-        Message = "Adopted job {JobId} on {Host} for {Target}: it completed after the original operation gave up")]
-    private static partial void LogAdopted(ILogger logger, string jobId, string host, string target);
-
-    [LoggerMessage(EventId = 302, EventName = "JobLost", Level = LogLevel.Warning,
-        Message = "Agent job {JobId} on {Host} is unknown to the agent; re-attaching by request id")]
-    private static partial void LogJobLost(ILogger logger, string jobId, string host);
-
-    [LoggerMessage(EventId = 303, EventName = "CancelJobFailed", Level = LogLevel.Warning,
-        Message = "CancelJob {JobId} on {Host} failed: {Error}")]
-    private static partial void LogCancelFailed(ILogger logger, string jobId, string host, string error);
-
-    [LoggerMessage(EventId = 304, EventName = "CheckpointCleanup", Level = LogLevel.Information,
-        Message = "Cleanup of {Host}/{Target} checkpoints: removed = {Removed}")]
-    private static partial void LogCleanup(ILogger logger, string host, string target, bool removed);
 }

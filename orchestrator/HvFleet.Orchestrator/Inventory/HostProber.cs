@@ -2,13 +2,16 @@ using System.Collections.Concurrent;
 using HvFleet.Orchestrator.Agents;
 using HvFleet.Orchestrator.Fanout;
 using HvFleet.Orchestrator.Operations;
+using Microsoft.Extensions.Logging;
 
 namespace HvFleet.Orchestrator.Inventory;
 
-/// <summary>Health check + GetHostInfo per host, probed concurrently and cached for <see cref="OrchestratorOptions.HostStatusTtl"/>.</summary>
-internal sealed class HostProber(IFleetInventory inventory, IAgentConnector connector, TimeProvider timeProvider, OrchestratorOptions options)
+/// <summary>Health check + GetHostInfo per host, probed concurrently and cached for <see cref="OrchestratorOptions.HostStatusTtl"/>.
+/// An agent certificate that expires within 30 days is logged as a warning (once per certificate).</summary>
+internal sealed partial class HostProber(IFleetInventory inventory, IAgentConnector connector, TimeProvider timeProvider, OrchestratorOptions options, ILogger logger)
 {
     private readonly ConcurrentDictionary<string, HostStatus> _cache = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, bool> _expiryWarned = new(StringComparer.OrdinalIgnoreCase);
 
     public async Task<IReadOnlyList<HostStatus>> ListAsync(HostSelector selector, bool refresh, CancellationToken cancellationToken)
     {
@@ -41,8 +44,17 @@ internal sealed class HostProber(IFleetInventory inventory, IAgentConnector conn
         {
             var health = await client.CheckHealthAsync(linked.Token);
             var info = await client.GetHostInfoAsync(linked.Token);
+            var now = timeProvider.GetUtcNow();
+            if (info.Certificate is { } certificate && certificate.ExpiresWithinWarning(now) && _expiryWarned.TryAdd(certificate.Thumbprint, true))
+            {
+                LogCertificateExpiring(logger, host.Name, certificate.Subject, certificate.NotAfter);
+            }
+
             return new HostStatus(host, health == AgentHealth.Serving ? HostReachability.Reachable : HostReachability.NotServing,
-                info.Backend, info.AgentVersion, timeProvider.GetUtcNow(), "");
+                info.Backend, info.AgentVersion, now, "")
+            {
+                Certificate = info.Certificate,
+            };
         }
         catch (AgentCallException ex)
         {
@@ -54,4 +66,8 @@ internal sealed class HostProber(IFleetInventory inventory, IAgentConnector conn
                 $"no answer within {options.ProbeTimeout.TotalSeconds:0.#} s");
         }
     }
+
+    [LoggerMessage(EventId = 320, EventName = "AgentCertificateExpiring", Level = LogLevel.Warning,
+        Message = "The certificate of agent {Host} ({Subject}) expires on {NotAfter:u}: issue a new one with hvfleet pki issue.")]
+    private static partial void LogCertificateExpiring(ILogger logger, string host, string subject, DateTimeOffset notAfter);
 }

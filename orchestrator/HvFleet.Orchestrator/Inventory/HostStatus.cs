@@ -1,3 +1,5 @@
+using HvFleet.Orchestrator.Agents;
+
 namespace HvFleet.Orchestrator.Inventory;
 
 /// <summary>An inventory host with what its agent said when last probed.</summary>
@@ -7,4 +9,8 @@ public sealed record HostStatus(
     string Backend,
     string AgentVersion,
     DateTimeOffset? CheckedAt,
-    string Error);
+    string Error)
+{
+    /// <summary>The agent's serving certificate (null over plaintext or when unreachable).</summary>
+    public AgentCertificate? Certificate { get; init; }
+}

@@ -37,7 +37,7 @@ internal sealed partial class GrpcCall<TRequest, TResponse>
                     return true;
                 }
 
-                var final = await call.FinishFromTrailersAsync();
+                var final = call.FinishFromTrailers();
                 call.Cleanup();
                 _current = null;
                 return final.StatusCode == StatusCode.OK ? false : throw new RpcException(final, call._trailers);

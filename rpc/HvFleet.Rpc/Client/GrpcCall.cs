@@ -255,7 +255,7 @@ internal sealed partial class GrpcCall<TRequest, TResponse> : IClientCall
         var message = await ReadMessageAsync();
         if (message is null)
         {
-            var status = await FinishFromTrailersAsync();
+            var status = FinishFromTrailers();
             throw status.StatusCode == StatusCode.OK
                 ? new RpcException(StatusCode.Internal, "Failed to deserialize response message.")
                 : new RpcException(status, _trailers);
@@ -266,18 +266,17 @@ internal sealed partial class GrpcCall<TRequest, TResponse> : IClientCall
             throw new RpcException(StatusCode.Internal, "Cardinality violation: more than one response message for a unary call.");
         }
 
-        var final = await FinishFromTrailersAsync();
+        var final = FinishFromTrailers();
         return final.StatusCode == StatusCode.OK ? message : throw new RpcException(final, _trailers);
     }
 
     private ValueTask<TResponse?> ReadMessageAsync() =>
         MessageFraming.ReadMessageAsync(_reader!, _method.ResponseParser, _channel.Options.MaxReceiveMessageSize, _responseDecompressor, Token);
 
-    private async Task<Status> FinishFromTrailersAsync()
+    private Status FinishFromTrailers()
     {
         // Trailers are filled only once the body has been read to its end.
         var response = _response!;
-        await Task.CompletedTask;
         var trailers = response.TrailingHeaders;
         var metadata = ToMetadata(trailers);
         var status = TryReadStatus(trailers, out var s)

@@ -380,6 +380,12 @@ internal sealed partial class HttpServerCallContext : ServerCallContext, IDispos
                 Log.CallCancelled(_logger, _method.FullName);
                 EndCall(new Status(StatusCode.Cancelled, "Call canceled by the client."), null);
                 break;
+            case ConnectionAbortedException or ConnectionResetException or BadHttpRequestException:
+                // The transport failed under the handler (connection reset or aborted, request body cut short) before
+                // Kestrel flagged the request as aborted: a client or network fault, not a handler bug.
+                Log.TransportFailed(_logger, _method.FullName, ex.Message);
+                EndCall(new Status(StatusCode.Cancelled, "The connection failed during the call."), null);
+                break;
             default:
                 Log.HandlerFailed(_logger, _method.FullName, ex);
                 var detail = _settings.EnableDetailedErrors
@@ -469,6 +475,9 @@ internal sealed partial class HttpServerCallContext : ServerCallContext, IDispos
 
         [LoggerMessage(EventId = 2, EventName = "DeadlineExceeded", Level = LogLevel.Debug, Message = "Deadline exceeded for {Method}.")]
         public static partial void DeadlineExceeded(ILogger logger, string method);
+
+        [LoggerMessage(EventId = 4, EventName = "TransportFailed", Level = LogLevel.Debug, Message = "Call {Method} ended by a transport failure: {Reason}")]
+        public static partial void TransportFailed(ILogger logger, string method, string reason);
 
         [LoggerMessage(EventId = 3, EventName = "CallCancelled", Level = LogLevel.Debug, Message = "Call {Method} cancelled by the client.")]
         public static partial void CallCancelled(ILogger logger, string method);

@@ -5,12 +5,13 @@ namespace HvFleet.Cli.Tests.Functional;
 /// <summary>The hvfleet CLI against real lab agents and a real orchestrator, all over gRPC on loopback.</summary>
 public sealed class CliFunctionalTests(LabFleetFixture fixture) : IClassFixture<LabFleetFixture>
 {
-    private string Orchestrator => fixture.Fleet.OrchestratorAddress;
+    /// <summary>Runs the CLI with the flags that reach the fixture's orchestrator (address and operator certificate).</summary>
+    private Task<CliRun> RunAsync(params string[] args) => CliRun.RunAsync([.. args, .. fixture.Fleet.ClientArguments]);
 
     [Fact]
     public async Task Snapshot_OneHostFailing_Exit2AndJsonReportNamesEveryTarget()
     {
-        var run = await CliRun.RunAsync("snapshot", "--label", "parity=odd", "--wait", "--max-retries", "0", "--output", "json", "--orchestrator", Orchestrator);
+        var run = await RunAsync("snapshot", "--label", "parity=odd", "--wait", "--max-retries", "0", "--output", "json");
 
         Assert.Equal(ExitCodes.PartiallyFailed, run.ExitCode);
         using var json = JsonDocument.Parse(run.Output);
@@ -31,8 +32,8 @@ public sealed class CliFunctionalTests(LabFleetFixture fixture) : IClassFixture<
             Assert.NotEqual(0u, t.GetProperty("error").GetProperty("hyperv_code").GetUInt32());
         });
 
-        var retry = await CliRun.RunAsync("ops", "retry", operation.GetProperty("id").GetString()!, "--wait", "--max-retries", "0",
-            "--output", "json", "--orchestrator", Orchestrator);
+        var retry = await RunAsync("ops", "retry", operation.GetProperty("id").GetString()!, "--wait", "--max-retries", "0",
+            "--output", "json");
 
         Assert.Equal(ExitCodes.Failed, retry.ExitCode);
         using var retried = JsonDocument.Parse(retry.Output);
@@ -44,12 +45,12 @@ public sealed class CliFunctionalTests(LabFleetFixture fixture) : IClassFixture<
     [Fact]
     public async Task SnapshotThenExport_Succeeds_Exit0AndFilesOnDisk()
     {
-        var snapshot = await CliRun.RunAsync("snapshot", "--host", "lab-02", "--wait", "--output", "json", "--orchestrator", Orchestrator);
+        var snapshot = await RunAsync("snapshot", "--host", "lab-02", "--wait", "--output", "json");
         Assert.Equal(ExitCodes.Success, snapshot.ExitCode);
         string id = JsonDocument.Parse(snapshot.Output).RootElement[0].GetProperty("id").GetString()!;
 
-        var export = await CliRun.RunAsync("export", "--operation", id, "--dest", Path.Combine(fixture.Fleet.ExportRoot, "{host}", "{operation}", "{target}"),
-            "--wait", "--output", "json", "--orchestrator", Orchestrator);
+        var export = await RunAsync("export", "--operation", id, "--dest", Path.Combine(fixture.Fleet.ExportRoot, "{host}", "{operation}", "{target}"),
+            "--wait", "--output", "json");
 
         Assert.Equal(ExitCodes.Success, export.ExitCode);
         using var json = JsonDocument.Parse(export.Output);
@@ -62,7 +63,7 @@ public sealed class CliFunctionalTests(LabFleetFixture fixture) : IClassFixture<
             Assert.NotEmpty(Directory.EnumerateFileSystemEntries(path));
         });
 
-        var show = await CliRun.RunAsync("ops", "show", id, "--orchestrator", Orchestrator);
+        var show = await RunAsync("ops", "show", id);
         Assert.Equal(ExitCodes.Success, show.ExitCode);
         Assert.Contains("succeeded", show.Output, StringComparison.Ordinal);
         Assert.Contains("lab-02", show.Output, StringComparison.Ordinal);
@@ -71,7 +72,7 @@ public sealed class CliFunctionalTests(LabFleetFixture fixture) : IClassFixture<
     [Fact]
     public async Task Snapshot_DryRun_PlanOnlyExit0()
     {
-        var run = await CliRun.RunAsync("snapshot", "--host", "lab-01", "--dry-run", "--output", "json", "--orchestrator", Orchestrator);
+        var run = await RunAsync("snapshot", "--host", "lab-01", "--dry-run", "--output", "json");
 
         Assert.Equal(ExitCodes.Success, run.ExitCode);
         var operation = JsonDocument.Parse(run.Output).RootElement[0];
@@ -83,7 +84,7 @@ public sealed class CliFunctionalTests(LabFleetFixture fixture) : IClassFixture<
     [Fact]
     public async Task Hosts_Refresh_EveryLabAgentReachable()
     {
-        var run = await CliRun.RunAsync("hosts", "--refresh", "--output", "json", "--orchestrator", Orchestrator);
+        var run = await RunAsync("hosts", "--refresh", "--output", "json");
 
         Assert.Equal(ExitCodes.Success, run.ExitCode);
         var hosts = JsonDocument.Parse(run.Output).RootElement.EnumerateArray().ToList();
@@ -98,7 +99,7 @@ public sealed class CliFunctionalTests(LabFleetFixture fixture) : IClassFixture<
     [Fact]
     public async Task OpsShow_Unknown_Exit1NotFound()
     {
-        var run = await CliRun.RunAsync("ops", "show", "does-not-exist", "--orchestrator", Orchestrator);
+        var run = await RunAsync("ops", "show", "does-not-exist");
 
         Assert.Equal(ExitCodes.Failed, run.ExitCode);
         Assert.Contains("NotFound", run.Error, StringComparison.Ordinal);

@@ -2,7 +2,7 @@ using HvFleet.Cli.Demo;
 
 namespace HvFleet.Cli.Tests.Functional;
 
-/// <summary>Three real lab agents and a real orchestrator on loopback; lab-03's checkpoints always fail (lab fault injection).</summary>
+/// <summary>Three real lab agents and a real orchestrator on loopback, over mutual TLS with an on-the-fly CA (the CLI presents an operator certificate); lab-03's checkpoints always fail (lab fault injection).</summary>
 public sealed class LabFleetFixture : IAsyncLifetime
 {
     internal LabFleet Fleet { get; private set; } = null!;
@@ -13,7 +13,7 @@ public sealed class LabFleetFixture : IAsyncLifetime
             {
                 ["Lab:OperationFaults:CreateSnapshot:FailureProbability"] = "1",
             }
-            : new Dictionary<string, string?>(), CancellationToken.None);
+            : new Dictionary<string, string?>(), mutualTls: true, CancellationToken.None);
 
     public async Task DisposeAsync() => await Fleet.DisposeAsync();
 }

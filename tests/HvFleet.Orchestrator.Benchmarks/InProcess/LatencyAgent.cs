@@ -30,6 +30,8 @@ internal sealed class LatencyAgent(string name, TimeSpan latency) : IAgentClient
 
     public Task<AgentJob?> GetJobAsync(string jobId, CancellationToken cancellationToken) => Task.FromResult<AgentJob?>(null);
 
+    public Task<AgentJob?> FindJobByRequestIdAsync(string requestId, CancellationToken cancellationToken) => Task.FromResult<AgentJob?>(null);
+
     public Task<AgentJob?> CancelJobAsync(string jobId, CancellationToken cancellationToken) => Task.FromResult<AgentJob?>(null);
 
     private async IAsyncEnumerable<AgentJob> RunAsync(string requestId, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -93,6 +93,32 @@ public sealed class GrpcAgentClientTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task FindJobByRequestId_OverGrpc_TheJobForThatRequestIdOrNull()
+    {
+        _agent.HoldJobs = true;
+        var client = _connector.GetClient(_servers.Hosts[0]);
+        await using (var stream = client.CreateSnapshotAsync(new CreateSnapshotCommand { CollectionId = "hv1-sql-id", RequestId = "op-9/hv1/sql" }, CancellationToken.None)
+            .GetAsyncEnumerator())
+        {
+            Assert.True(await stream.MoveNextAsync());
+        }
+
+        await using (var other = client.CreateSnapshotAsync(new CreateSnapshotCommand { CollectionId = "hv1-web-id", RequestId = "op-9/hv1/web" }, CancellationToken.None)
+            .GetAsyncEnumerator())
+        {
+            Assert.True(await other.MoveNextAsync());
+        }
+
+        var found = await client.FindJobByRequestIdAsync("op-9/hv1/sql", CancellationToken.None);
+
+        Assert.NotNull(found);
+        Assert.Equal("op-9/hv1/sql", found.RequestId);
+        Assert.Equal(_agent.Jobs.Single(j => j.TargetId == "hv1-sql-id").State.Id, found.Id);
+        Assert.Equal(AgentJobState.Running, found.State);
+        Assert.Null(await client.FindJobByRequestIdAsync("op-9/hv1/none", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task GetJob_Unknown_Null() =>
         Assert.Null(await _connector.GetClient(_servers.Hosts[0]).GetJobAsync("nope", CancellationToken.None));
 

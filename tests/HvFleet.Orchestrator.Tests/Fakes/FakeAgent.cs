@@ -38,6 +38,15 @@ internal sealed class FakeAgent : IAgentClient
     /// <summary>CancelJob is acknowledged but the job keeps running (a job past its cancellable point).</summary>
     public volatile bool IgnoreCancel;
 
+    /// <summary>Request ids that CancelJob's callers looked up (ListJobs by request id).</summary>
+    public ConcurrentBag<string> LookupsByRequestId { get; } = [];
+
+    /// <summary>The next N mutating calls create their job but deliver no event (the caller never learns the job id)
+    /// until the caller gives up: a reply lost between the agent and the orchestrator.</summary>
+    public void SilenceNextStarts(int count) => Interlocked.Add(ref _silentStarts, count);
+
+    private int _silentStarts;
+
     /// <summary>Snapshot jobs end Failed with Hyper-V code 32768 when set.</summary>
     public volatile bool FailJobs;
 
@@ -126,7 +135,7 @@ internal sealed class FakeAgent : IAgentClient
         }
 
         var job = GetOrStart(command.RequestId, target, snapshot: true);
-        return FollowAsync(job, cancellationToken);
+        return TakeSilentStart() ? SilentAsync(cancellationToken) : FollowAsync(job, cancellationToken);
     }
 
     public IAsyncEnumerable<AgentJob> ExportSnapshotAsync(ExportSnapshotCommand command, CancellationToken cancellationToken)
@@ -134,7 +143,7 @@ internal sealed class FakeAgent : IAgentClient
         BeginMutation();
         ExportDirectories.Add(command.ExportDirectory);
         var job = GetOrStart(command.RequestId, command.SnapshotId, snapshot: false, exportPath: command.ExportDirectory);
-        return FollowAsync(job, cancellationToken);
+        return TakeSilentStart() ? SilentAsync(cancellationToken) : FollowAsync(job, cancellationToken);
     }
 
     public IAsyncEnumerable<AgentJob> DeleteSnapshotAsync(DeleteSnapshotCommand command, CancellationToken cancellationToken)
@@ -159,6 +168,13 @@ internal sealed class FakeAgent : IAgentClient
     {
         ThrowIfUnreachable();
         return Task.FromResult(_byId.TryGetValue(jobId, out var job) ? job.State : null);
+    }
+
+    public Task<AgentJob?> FindJobByRequestIdAsync(string requestId, CancellationToken cancellationToken)
+    {
+        ThrowIfUnreachable();
+        LookupsByRequestId.Add(requestId);
+        return Task.FromResult(_byRequest.TryGetValue(requestId, out var job) ? job.State : null);
     }
 
     public Task<AgentJob?> CancelJobAsync(string jobId, CancellationToken cancellationToken)
@@ -267,6 +283,29 @@ internal sealed class FakeAgent : IAgentClient
                 throw new AgentCallException(AgentStatusCode.Unavailable, $"{Name} went away");
             }
         }
+    }
+
+    private bool TakeSilentStart()
+    {
+        int left = Volatile.Read(ref _silentStarts);
+        while (left > 0)
+        {
+            int seen = Interlocked.CompareExchange(ref _silentStarts, left - 1, left);
+            if (seen == left)
+            {
+                return true;
+            }
+
+            left = seen;
+        }
+
+        return false;
+    }
+
+    private static async IAsyncEnumerable<AgentJob> SilentAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+        yield break;
     }
 
     private static async IAsyncEnumerable<AgentJob> Single(AgentJob job)

@@ -65,6 +65,24 @@ internal sealed class FakeHostAgentService(FakeAgent agent) : HostAgent.HostAgen
         return job is null ? throw new RpcException(StatusCode.NotFound, $"no job {request.JobId}") : new GetJobResponse { Job = ToProto(job) };
     }
 
+    public override async Task<ListJobsResponse> ListJobs(ListJobsRequest request, ServerCallContext context)
+    {
+        // Only the request-id lookup is served: that is all the orchestrator asks of ListJobs.
+        if (request.RequestId.Length == 0)
+        {
+            throw new RpcException(StatusCode.Unimplemented, "the fake agent lists jobs by request_id only");
+        }
+
+        var job = await Call(() => agent.FindJobByRequestIdAsync(request.RequestId, context.CancellationToken));
+        var response = new ListJobsResponse();
+        if (job is not null)
+        {
+            response.Jobs.Add(ToProto(job));
+        }
+
+        return response;
+    }
+
     public override async Task<CancelJobResponse> CancelJob(CancelJobRequest request, ServerCallContext context)
     {
         var job = await Call(() => agent.CancelJobAsync(request.JobId, context.CancellationToken));

@@ -54,6 +54,16 @@ public class StatusAndMetadataTests
     }
 
     [Fact]
+    public async Task Unary_TransportFailsUnderHandler_CancelledNotHandlerError()
+    {
+        await using var server = await TestServers.StartAsync(new ServerProbe(), o => o.EnableDetailedErrors = true);
+        var ex = await Assert.ThrowsAsync<RpcException>(async () => await server.Client().UnaryAsync(
+            new TestRequest { ThrowException = true, StatusMessage = "connection-reset" }));
+        Assert.Equal(StatusCode.Cancelled, ex.StatusCode);
+        Assert.DoesNotContain("Exception was thrown by handler", ex.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Unary_HandlerThrowsWithDetailedErrors_ShowsText()
     {
         await using var server = await TestServers.StartAsync(new ServerProbe(), o => o.EnableDetailedErrors = true);

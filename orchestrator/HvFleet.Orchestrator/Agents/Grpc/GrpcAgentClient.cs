@@ -48,7 +48,11 @@ internal sealed class GrpcAgentClient : IAgentClient
             Backend.Hyperv => "hyperv",
             _ => "unknown",
         };
-        return new AgentHostInfo(info.HostName, backend, info.AgentVersion);
+        var certificate = info.Certificate is { } c
+            ? new AgentCertificate(c.Subject, c.NotBefore?.ToDateTimeOffset() ?? DateTimeOffset.MinValue,
+                c.NotAfter?.ToDateTimeOffset() ?? DateTimeOffset.MinValue, c.ExpiresSoon, c.Thumbprint)
+            : null;
+        return new AgentHostInfo(info.HostName, backend, info.AgentVersion, certificate);
     }
 
     public async Task<IReadOnlyList<AgentCollection>> ListCollectionsAsync(CancellationToken cancellationToken)
@@ -122,6 +126,15 @@ internal sealed class GrpcAgentClient : IAgentClient
         {
             return null;
         }
+    }
+
+    public async Task<AgentJob?> FindJobByRequestIdAsync(string requestId, CancellationToken cancellationToken)
+    {
+        var response = await UnaryAsync(o => _agent.ListJobsAsync(new ListJobsRequest { RequestId = requestId, PageSize = 1 }, o), cancellationToken);
+
+        // An agent older than the request_id filter ignores the field and lists its newest job: only an exact match counts.
+        var job = response.Jobs.FirstOrDefault(j => j.RequestId == requestId);
+        return job is null ? null : AgentJobMapping.ToDomain(job);
     }
 
     public async Task<AgentJob?> CancelJobAsync(string jobId, CancellationToken cancellationToken)

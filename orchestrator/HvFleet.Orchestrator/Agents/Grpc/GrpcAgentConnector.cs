@@ -1,34 +1,41 @@
 using System.Collections.Concurrent;
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using HvFleet.Orchestrator.Inventory;
 using HvFleet.Rpc.Client;
+using HvFleet.Security.Tls;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace HvFleet.Orchestrator.Agents.Grpc;
 
 /// <summary>One gRPC channel (one HTTP/2 connection pool) per agent, created on first use and reused by every call.
 /// A host whose address changed in a reloaded inventory gets a new channel; the old one lives until disposal so that
-/// calls still running on it finish.</summary>
+/// calls still running on it finish.
+/// With a fleet CA configured, TLS is mutual and checked both ways (<see cref="FleetClientTls"/>): the orchestrator's client
+/// certificate (reloaded when its files change) is presented, and each agent must chain to the CA and name the inventory's
+/// expected identity (its TLS identity, else the host part of its address).</summary>
 internal sealed class GrpcAgentConnector : IAgentConnector, IDisposable
 {
     private readonly AgentConnectionOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ConcurrentDictionary<string, GrpcAgentClient> _clients = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentBag<GrpcChannel> _retired = [];
-    private readonly X509Certificate2? _ca;
+    private readonly FleetClientTls? _fleetTls;
     private readonly X509Certificate2Collection? _clientCertificates;
 
-    public GrpcAgentConnector(IOptions<AgentConnectionOptions> options, TimeProvider timeProvider)
+    public GrpcAgentConnector(IOptions<AgentConnectionOptions> options, TimeProvider timeProvider, ILoggerFactory? loggers = null)
     {
         _options = options.Value;
         _timeProvider = timeProvider;
+        bool withClientCertificate = _options.ClientCertificatePath.Length > 0;
         if (_options.CaCertificatePath.Length > 0)
         {
-            _ca = X509CertificateLoader.LoadCertificateFromFile(_options.CaCertificatePath);
+            _fleetTls = new FleetClientTls(
+                withClientCertificate ? _options.ClientCertificatePath : null,
+                withClientCertificate ? _options.ClientKeyPath : null,
+                _options.CaCertificatePath, timeProvider, loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
         }
-
-        if (_options.ClientCertificatePath.Length > 0)
+        else if (withClientCertificate)
         {
             _clientCertificates = [X509Certificate2.CreateFromPemFile(_options.ClientCertificatePath, _options.ClientKeyPath)];
         }
@@ -82,39 +89,27 @@ internal sealed class GrpcAgentConnector : IAgentConnector, IDisposable
             channel.Dispose();
         }
 
-        _ca?.Dispose();
+        _fleetTls?.Dispose();
     }
+
+    /// <summary>The name an agent's certificate must carry: the inventory's TLS identity, else the address's host.</summary>
+    public static string ExpectedIdentity(Uri uri, string tlsIdentity) => tlsIdentity.Length > 0 ? tlsIdentity : uri.IdnHost;
 
     private GrpcChannel CreateChannel(Uri uri, string tlsIdentity)
     {
-        var channelOptions = new GrpcChannelOptions
+        if (_fleetTls is not null && uri.Scheme == Uri.UriSchemeHttps)
+        {
+            var secure = _fleetTls.CreateChannelOptions(ExpectedIdentity(uri, tlsIdentity), _options.ConnectTimeout);
+            secure.TimeProvider = _timeProvider;
+            return GrpcChannel.ForAddress(uri, secure);
+        }
+
+        return GrpcChannel.ForAddress(uri, new GrpcChannelOptions
         {
             ConnectTimeout = _options.ConnectTimeout,
             TimeProvider = _timeProvider,
             ClientCertificates = _clientCertificates,
             TargetHost = tlsIdentity.Length > 0 ? tlsIdentity : null,
-        };
-        if (_ca is not null)
-        {
-            channelOptions.ServerCertificateValidation = ValidateAgainstFleetCa;
-        }
-
-        return GrpcChannel.ForAddress(uri, channelOptions);
-    }
-
-    // The agent's certificate must chain to the fleet CA (and only to it) and match the expected name.
-    private bool ValidateAgainstFleetCa(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
-    {
-        if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
-        {
-            return false;
-        }
-
-        using var custom = new X509Chain();
-        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        custom.ChainPolicy.CustomTrustStore.Add(_ca!);
-        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var leaf = new X509Certificate2(certificate);
-        return custom.Build(leaf);
+        });
     }
 }

@@ -1,0 +1,61 @@
+using System.Net;
+using HvFleet.Rpc.Health;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace HvFleet.Cli.Hosting;
+
+/// <summary>
+/// <c>hvfleet serve --health-listen</c>: a second Kestrel server, plaintext, that serves only grpc.health.v1.Health from
+/// the orchestrator's own <see cref="HealthStatusManager"/>. Probes that speak no TLS (Kubernetes' grpc probes, Docker's
+/// HEALTHCHECK) use it; it has no other service, so it tells nothing but SERVING/NOT_SERVING. It starts with the
+/// orchestrator and stops with it.
+/// </summary>
+internal sealed class HealthListener(IPEndPoint endPoint, HealthStatusManager health, LogLevel logLevel) : IHostedService, IAsyncDisposable
+{
+    private WebApplication? _app;
+
+    /// <summary>host:port it listens on once started (the real port when 0 was asked).</summary>
+    public string? BoundAddress { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.SetMinimumLevel(logLevel);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenRpcCleartext(endPoint));
+        builder.Services.AddSingleton(health);
+        // Signals belong to the orchestrator's host, which stops this listener last (after health turned NOT_SERVING).
+        builder.Services.AddSingleton<IHostLifetime, SignalFreeLifetime>();
+        builder.Services.AddRpcServer();
+        var app = builder.Build();
+        app.MapRpcHealthService().WithMaxReceiveMessageSize(64 * 1024);
+        await app.StartAsync(cancellationToken);
+        _app = app;
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BoundAddress = new Uri(address).Authority;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync(cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+            _app = null;
+        }
+    }
+
+    private sealed class SignalFreeLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
