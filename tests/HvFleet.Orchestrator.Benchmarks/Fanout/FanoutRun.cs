@@ -4,7 +4,7 @@ namespace HvFleet.Orchestrator.Benchmarks.Fanout;
 
 /// <summary>One timed fan-out and where its time went, from the operation's own timestamps (seconds after the
 /// operation was created): planning done (every agent listed), last task started, first and last task finished.</summary>
-internal sealed record FanoutRun(TimeSpan Wall, TimeSpan Cpu, TimeSpan? AgentsCpu, TimeSpan Jit, int Tasks, int Retries, double Planned, double LastStarted, double FirstDone, double LastDone)
+internal sealed record FanoutRun(FleetOperation Operation, TimeSpan Wall, TimeSpan Cpu, TimeSpan? AgentsCpu, TimeSpan Jit, int Tasks, int Retries, double Planned, double LastStarted, double FirstDone, double LastDone)
 {
     public double CpuMsPerTask => Cpu.TotalMilliseconds / Tasks;
 
@@ -16,6 +16,7 @@ internal sealed record FanoutRun(TimeSpan Wall, TimeSpan Cpu, TimeSpan? AgentsCp
         var created = operation.CreatedAt;
         double Since(DateTimeOffset? at) => at is { } value ? (value - created).TotalSeconds : double.NaN;
         return new FanoutRun(
+            operation,
             wall,
             cpu,
             agentsCpu,

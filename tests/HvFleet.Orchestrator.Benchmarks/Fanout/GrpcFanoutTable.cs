@@ -40,7 +40,10 @@ internal static class GrpcFanoutTable
         Console.WriteLine("        seeding). 'cold' = the first operation of a new orchestrator (engine, connector, store) in this");
         Console.WriteLine("        warmed-up process: it opens the connection to every agent. The other columns are the medians of");
         Console.WriteLine($"        {options.Runs} runs that follow on the same connections. plan / last start / first done / last done:");
-        Console.WriteLine("        seconds after the operation was created, from its own timestamps (median run).");
+        Console.WriteLine("        seconds after the operation was created, from its own timestamps (median run). The \"agents' clock\"");
+        Console.WriteLine("        line reads the agents' job timestamps back after the runs (GetJob) and sets them beside the tasks':");
+        Console.WriteLine("        when the agents created and finished the jobs, task start -> job created (request delivered, job");
+        Console.WriteLine("        stored by the agent), job finished -> task finished (terminal event sent, received and handled).");
 
         await WarmUpAsync(options, cancellationToken);
 
@@ -74,6 +77,8 @@ internal static class GrpcFanoutTable
                 $"{hosts,5} {agents.StartSeconds,8:0.0}s {agents.WorkingSetMiB,7:0} {cold.Wall.TotalSeconds / latency,8:0.000} {median.Wall.TotalSeconds,8:0.000} {median.Wall.TotalSeconds / latency,7:0.000} {cpuMs,11:0.000} {agentsMs,14:0.000} {(cpuMs + agentsMs) * hosts / 1000,6:0.00} {median.Planned,6:0.000} {median.LastStarted,10:0.000} {median.FirstDone,10:0.000} {median.LastDone,9:0.000} {runs.Sum(r => r.Retries) + cold.Retries,7}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{"",5} runs: wall/L {string.Join(" ", runs.Select(r => (r.Wall.TotalSeconds / latency).ToString("0.000", CultureInfo.InvariantCulture)))}; CPU ms/task {string.Join(" ", runs.Select(r => r.CpuMsPerTask.ToString("0.000", CultureInfo.InvariantCulture)))} (JIT ms {string.Join(" ", runs.Select(r => r.Jit.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)))}); cold: {cold.Wall.TotalSeconds:0.000} s, plan {cold.Planned:0.000} s, CPU {cold.CpuMsPerTask:0.000} ms/task"));
+            var addresses = agents.Agents.ToDictionary(a => a.Name, a => a.Address, StringComparer.OrdinalIgnoreCase);
+            Console.WriteLine($"{"",5} {await AgentJobTimes.ReadAsync(median.Operation, addresses, cancellationToken)}");
         }
 
         var largest = rows.MaxBy(r => r.Hosts);
