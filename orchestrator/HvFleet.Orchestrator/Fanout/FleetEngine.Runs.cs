@@ -221,4 +221,8 @@ public sealed partial class FleetEngine
     [LoggerMessage(EventId = 215, EventName = "LeaseLost", Level = LogLevel.Warning,
         Message = "Lost the lease on operation {OperationId}; another orchestrator runs it now")]
     private static partial void LogLeaseLost(ILogger logger, string operationId);
+
+    [LoggerMessage(EventId = 216, EventName = "LeasesOfGoneOwnerFreed", Level = LogLevel.Information,
+        Message = "Freed the leases of {Count} operations whose orchestrator on this machine is gone; resuming them now.")]
+    private static partial void LogLeasesFreed(ILogger logger, int count);
 }

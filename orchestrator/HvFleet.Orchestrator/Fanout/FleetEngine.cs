@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using HvFleet.Orchestrator.Agents;
 using HvFleet.Orchestrator.Inventory;
 using HvFleet.Orchestrator.Operations;
@@ -45,7 +44,7 @@ public sealed partial class FleetEngine : IAsyncDisposable
         var taskRunner = new TaskRunner(inventory, connector, store, timeProvider, _options, logger);
         _runner = new OperationRunner(_planner, taskRunner, store, timeProvider, logger);
         _prober = new HostProber(inventory, connector, timeProvider, _options, logger);
-        OwnerId = $"{Environment.MachineName}/{Environment.ProcessId}/{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+        OwnerId = LeaseOwners.Create();
     }
 
     /// <summary>This orchestrator's lease owner name.</summary>
@@ -303,6 +302,17 @@ public sealed partial class FleetEngine : IAsyncDisposable
             States = [OperationState.Pending, OperationState.Running, OperationState.Cancelling],
             Limit = 10_000,
         }, cancellationToken);
+        if (_options.ReclaimLeasesOfGoneOwners && unfinished.Any(o => !o.DryRun && !_live.ContainsKey(o.Id)))
+        {
+            // A predecessor on this machine that crashed (its process is gone) holds its leases until they expire:
+            // free them now so that its operations resume at once.
+            int freed = await _store.ReleaseLeasesOfGoneOwnersAsync(LeaseOwners.IsGone, cancellationToken);
+            if (freed > 0)
+            {
+                LogLeasesFreed(_logger, freed);
+            }
+        }
+
         int resumed = 0;
         foreach (var operation in unfinished.Where(o => !o.DryRun && !_live.ContainsKey(o.Id)))
         {
@@ -334,6 +344,7 @@ public sealed partial class FleetEngine : IAsyncDisposable
 
         await _shutdown.CancelAsync();
         await Task.WhenAll(_runs.Values);
+        LeaseOwners.Retire(OwnerId);
         _shutdown.Dispose();
         _initLock.Dispose();
     }

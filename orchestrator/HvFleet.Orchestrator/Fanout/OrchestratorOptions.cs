@@ -9,6 +9,10 @@ public sealed class OrchestratorOptions
     /// Another orchestrator (or this one after a crash) takes the operation over once it expires.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Free at once the leases of an orchestrator on this machine whose process is gone (a crash), instead of
+    /// waiting for them to expire (default true). Turn off to rely on lease expiry alone.</summary>
+    public bool ReclaimLeasesOfGoneOwners { get; set; } = true;
+
     /// <summary>How often unfinished operations without a live owner are looked for (default 10 s).</summary>
     public TimeSpan ResumeInterval { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -34,4 +34,8 @@ public interface IOperationStore
 
     /// <summary>Gives the lease up (when the operation ends or the orchestrator stops).</summary>
     Task ReleaseLeaseAsync(string operationId, string owner, CancellationToken cancellationToken);
+
+    /// <summary>Frees every lease whose owner <paramref name="isGone"/> says no longer runs (a crashed orchestrator), so
+    /// its operations can be resumed before the leases expire. Returns how many operations were freed.</summary>
+    Task<int> ReleaseLeasesOfGoneOwnersAsync(Func<string, bool> isGone, CancellationToken cancellationToken);
 }

@@ -240,6 +240,36 @@ internal sealed partial class SqliteOperationStore : IOperationStore, IDisposabl
         return acquired;
     }
 
+    public async Task<int> ReleaseLeasesOfGoneOwnersAsync(Func<string, bool> isGone, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(isGone);
+        int released = 0;
+        await WriteAsync(async (connection, transaction) =>
+        {
+            var owners = new List<string>();
+            await using (var select = connection.CreateCommand())
+            {
+                select.Transaction = transaction;
+                select.CommandText = "SELECT DISTINCT lease_owner FROM operations WHERE lease_owner IS NOT NULL;";
+                await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    owners.Add(reader.GetString(0));
+                }
+            }
+
+            foreach (string owner in owners.Where(isGone))
+            {
+                await using var update = connection.CreateCommand();
+                update.Transaction = transaction;
+                update.CommandText = "UPDATE operations SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = $owner;";
+                update.Parameters.AddWithValue("$owner", owner);
+                released += await update.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }, cancellationToken);
+        return released;
+    }
+
     public async Task ReleaseLeaseAsync(string operationId, string owner, CancellationToken cancellationToken)
     {
         await WriteAsync(async (connection, transaction) =>

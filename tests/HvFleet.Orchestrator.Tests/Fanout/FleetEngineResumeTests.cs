@@ -94,4 +94,28 @@ public sealed class FleetEngineResumeTests
         harness.Fleet["hv1"].ReleaseAll();
         Assert.Equal(OperationState.Succeeded, (await owner.WaitAsync(started.Id, CancellationToken.None))!.State);
     }
+
+    [Fact]
+    public async Task Resume_LeaseOfACrashedOrchestratorOnThisMachine_TakenOverAtOnce()
+    {
+        await using var harness = new EngineHarness();
+        var agent = harness.Fleet.Add("hv1", "", "g1");
+        agent.HoldJobs = true;
+        var first = harness.NewEngine();
+        var started = EngineHarness.Started(await first.StartSnapshotAsync(
+            new SnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
+        await OperationWaits.WaitForJobIdsAsync(first, started.Id, 1);
+        await first.DisposeAsync();
+
+        // As a crash leaves it: the lease held for an hour by an orchestrator of this machine whose process is gone.
+        string gone = $"{Environment.MachineName}/{Environment.ProcessId}/0dead0ff";
+        Assert.True(await harness.NewStore().TryAcquireLeaseAsync(started.Id, gone, DateTimeOffset.UtcNow.AddHours(1), CancellationToken.None));
+
+        var second = harness.NewEngine();
+        Assert.Equal(1, await second.ResumeUnfinishedAsync(CancellationToken.None));
+        agent.ReleaseAll();
+
+        Assert.Equal(OperationState.Succeeded, (await second.WaitAsync(started.Id, CancellationToken.None))!.State);
+        Assert.Equal(1, Assert.Single(agent.ExecutionsByRequestId).Value);
+    }
 }

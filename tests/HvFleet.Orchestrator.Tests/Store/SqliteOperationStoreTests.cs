@@ -121,6 +121,24 @@ public sealed class SqliteOperationStoreTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task ReleaseLeasesOfGoneOwners_FreesOnlyThoseOwners()
+    {
+        var until = DateTimeOffset.UtcNow.AddHours(1);
+        foreach (var (id, owner) in new[] { ("op1", "dead"), ("op2", "dead"), ("op3", "alive") })
+        {
+            await _store.CreateAsync(Sample(id, ""), CancellationToken.None);
+            Assert.True(await _store.TryAcquireLeaseAsync(id, owner, until, CancellationToken.None));
+        }
+
+        int freed = await _store.ReleaseLeasesOfGoneOwnersAsync(owner => owner == "dead", CancellationToken.None);
+
+        Assert.Equal(2, freed);
+        Assert.True(await _store.TryAcquireLeaseAsync("op1", "new", until, CancellationToken.None));
+        Assert.True(await _store.TryAcquireLeaseAsync("op2", "new", until, CancellationToken.None));
+        Assert.False(await _store.TryAcquireLeaseAsync("op3", "new", until, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task SavePlan_ReplacesTasksAndMarksPlanned()
     {
         await _store.CreateAsync(Sample("op1", "") with { Tasks = [], IsPlanned = false }, CancellationToken.None);

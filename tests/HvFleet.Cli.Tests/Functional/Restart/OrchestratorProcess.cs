@@ -39,7 +39,8 @@ internal sealed class OrchestratorProcess : IAsyncDisposable
     /// <param name="dataDirectory">The operations database's directory.</param>
     /// <param name="leaseDuration">HvFleet:Orchestrator:LeaseDuration: how soon a killed predecessor's operations may be taken over.</param>
     /// <param name="timeout">Time allowed for the start.</param>
-    public static async Task<OrchestratorProcess> StartAsync(string inventoryPath, string dataDirectory, TimeSpan leaseDuration, TimeSpan timeout)
+    /// <param name="reclaimGoneOwners">HvFleet:Orchestrator:ReclaimLeasesOfGoneOwners: false waits for a killed predecessor's leases to expire.</param>
+    public static async Task<OrchestratorProcess> StartAsync(string inventoryPath, string dataDirectory, TimeSpan leaseDuration, TimeSpan timeout, bool reclaimGoneOwners = true)
     {
         var start = new ProcessStartInfo(DotnetHost())
         {
@@ -58,6 +59,7 @@ internal sealed class OrchestratorProcess : IAsyncDisposable
 
         start.Environment["HVFLEET_HvFleet__Orchestrator__LeaseDuration"] = leaseDuration.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["HVFLEET_HvFleet__Orchestrator__ResumeInterval"] = "00:00:00.250";
+        start.Environment["HVFLEET_HvFleet__Orchestrator__ReclaimLeasesOfGoneOwners"] = reclaimGoneOwners ? "true" : "false";
         start.Environment["DOTNET_gcServer"] = "0";
 
         var output = new StringBuilder();

@@ -101,9 +101,10 @@ public sealed class OrchestratorRestartTests(ITestOutputHelper output) : IAsyncL
         await using var proxy = await StartTwoHostsWithLab02BehindProxyAsync(lab02Latency: TimeSpan.FromMinutes(1));
         var (inventory, operationId, jobIds) = await KillWhileLab02RepliesAreLostAsync(proxy, CancelLease);
 
-        // The new orchestrator cannot claim the operation before the dead one's lease expires; the cancel reaches it
-        // first, so it resumes the operation only to cancel it, with no job id for lab-02's tasks.
-        var second = await StartOrchestratorAsync(inventory, CancelLease);
+        // Told to wait for the dead one's lease to expire (instead of reclaiming it at once), the new orchestrator cannot
+        // claim the operation before the cancel reaches it, so it resumes the operation only to cancel it, with no job
+        // id for lab-02's tasks.
+        var second = await StartOrchestratorAsync(inventory, CancelLease, reclaimGoneOwners: false);
         using (var channel = GrpcChannel.ForAddress(new Uri($"http://{second.Address}")))
         {
             var cancelling = (await new Orch.Fleet.FleetClient(channel).CancelOperationAsync(new Orch.CancelOperationRequest { OperationId = operationId })).Operation;
@@ -297,9 +298,9 @@ public sealed class OrchestratorRestartTests(ITestOutputHelper output) : IAsyncL
 
     private InProcessLabAgent Agent(string name) => _agents.Single(a => a.Name == name);
 
-    private async Task<OrchestratorProcess> StartOrchestratorAsync(string inventoryPath, TimeSpan lease)
+    private async Task<OrchestratorProcess> StartOrchestratorAsync(string inventoryPath, TimeSpan lease, bool reclaimGoneOwners = true)
     {
-        var orchestrator = await OrchestratorProcess.StartAsync(inventoryPath, Path.Combine(_root.FullName, "orchestrator"), lease, Patience);
+        var orchestrator = await OrchestratorProcess.StartAsync(inventoryPath, Path.Combine(_root.FullName, "orchestrator"), lease, Patience, reclaimGoneOwners);
         _orchestrators.Add(orchestrator);
         return orchestrator;
     }
