@@ -1,3 +1,4 @@
+using HvFleet.Testing;
 using System.Diagnostics;
 
 namespace HvFleet.Protos.Tests;
@@ -6,7 +7,7 @@ namespace HvFleet.Protos.Tests;
 /// a .proto edited without regenerating (or a hand edit of generated code) fails here.</summary>
 public sealed class GeneratedBindingsFreshnessTests : IDisposable
 {
-    private static readonly string Root = RepositoryRoot();
+    private static readonly string Root = RepositoryPaths.Root;
     private readonly string _out = Directory.CreateTempSubdirectory("hvfleet-bindings-").FullName;
 
     public static TheoryData<string, string> Pairs => new()
@@ -51,18 +52,5 @@ public sealed class GeneratedBindingsFreshnessTests : IDisposable
             .Order(StringComparer.Ordinal);
 
         Assert.Equal(listed, found);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "HvFleet.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("HvFleet.slnx not found above the test directory");
     }
 }

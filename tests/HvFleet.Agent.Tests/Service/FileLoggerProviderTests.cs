@@ -1,3 +1,4 @@
+using HvFleet.Testing;
 using HvFleet.Agent.Service;
 using Microsoft.Extensions.Logging;
 

@@ -1,3 +1,4 @@
+using HvFleet.Testing;
 using HvFleet.Agent.Service;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -37,7 +38,7 @@ public sealed class ServiceRunnerTests
         Assert.Equal(0, running.CheckPoint);
         Assert.Equal(TimeSpan.Zero, running.WaitHint);
         Assert.False(life.IsCompleted);
-        Assert.Equal(0, _time.ActiveTimers);
+        Assert.Equal(0, _time.ScheduledTimers);
     }
 
     [Fact]
@@ -81,7 +82,7 @@ public sealed class ServiceRunnerTests
         Assert.Equal(0, await life.WaitAsync(TimeSpan.FromSeconds(30)));
         var last = _scm.Reports[^1];
         Assert.Equal(new ServiceStatusReport(ServiceState.Stopped, ServiceAcceptedControls.None, 0, TimeSpan.Zero), last);
-        Assert.Equal(0, _time.ActiveTimers);
+        Assert.Equal(0, _time.ScheduledTimers);
     }
 
     [Fact]
@@ -152,7 +153,7 @@ public sealed class ServiceRunnerTests
         Assert.Equal(ServiceStatusReport.ErrorServiceSpecificError, last.Win32ExitCode);
         Assert.Equal(1, last.ServiceSpecificExitCode);
         Assert.DoesNotContain(_scm.Reports, r => r.State == ServiceState.Running);
-        Assert.Equal(0, _time.ActiveTimers);
+        Assert.Equal(0, _time.ScheduledTimers);
     }
 
     [Fact]

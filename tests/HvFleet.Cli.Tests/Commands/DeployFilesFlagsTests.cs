@@ -1,3 +1,4 @@
+using HvFleet.Testing;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
@@ -8,12 +9,10 @@ namespace HvFleet.Cli.Tests.Commands;
 /// real command tree accepts: a renamed or removed flag fails here, not on an operator's host.</summary>
 public sealed partial class DeployFilesFlagsTests
 {
-    private static readonly string Deploy = Path.Combine(RepositoryRoot(), "deploy");
-
     [Fact]
     public void SystemdUnit_ExecStart_ParsesAsServe()
     {
-        string unit = File.ReadAllText(Path.Combine(Deploy, "linux", "hvfleet-orchestrator.service"));
+        string unit = File.ReadAllText(RepositoryPaths.Deploy("linux", "hvfleet-orchestrator.service"));
         string execStart = ExecStartRegex().Match(unit.Replace("\\\n", " ", StringComparison.Ordinal)).Groups[1].Value;
         var args = execStart.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToArray();
 
@@ -23,7 +22,7 @@ public sealed partial class DeployFilesFlagsTests
     [Fact]
     public void Dockerfile_CmdAndHealthcheck_Parse()
     {
-        string dockerfile = File.ReadAllText(Path.Combine(Deploy, "container", "Dockerfile")).Replace("\\\n", " ", StringComparison.Ordinal);
+        string dockerfile = File.ReadAllText(RepositoryPaths.Deploy("container", "Dockerfile")).Replace("\\\n", " ", StringComparison.Ordinal);
         var cmd = JsonSerializer.Deserialize<string[]>(DockerCmdRegex().Match(dockerfile).Groups[1].Value)!;
         var health = JsonSerializer.Deserialize<string[]>(DockerHealthRegex().Match(dockerfile).Groups[1].Value)!;
 
@@ -35,7 +34,7 @@ public sealed partial class DeployFilesFlagsTests
     public void KubernetesDeployment_Args_ParseAsServe()
     {
         var yaml = new YamlStream();
-        using (var reader = new StreamReader(Path.Combine(Deploy, "kubernetes", "deployment.yaml")))
+        using (var reader = new StreamReader(RepositoryPaths.Deploy("kubernetes", "deployment.yaml")))
         {
             yaml.Load(reader);
         }
@@ -57,19 +56,6 @@ public sealed partial class DeployFilesFlagsTests
 
     private static YamlNode Descend(YamlNode node, params string[] keys) =>
         keys.Aggregate(node, (current, key) => ((YamlMappingNode)current).Children[new YamlScalarNode(key)]);
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "HvFleet.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("HvFleet.slnx not found above the test directory");
-    }
 
     [GeneratedRegex(@"^ExecStart=(.+)$", RegexOptions.Multiline)]
     private static partial Regex ExecStartRegex();

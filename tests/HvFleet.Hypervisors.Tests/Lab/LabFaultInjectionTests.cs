@@ -1,3 +1,4 @@
+using HvFleet.Testing;
 using HvFleet.Hypervisors.Lab;
 using HvFleet.Hypervisors.Tests.Conformance;
 

@@ -1,3 +1,4 @@
+using HvFleet.Testing;
 namespace HvFleet.Hypervisors.Tests.Lab;
 
 public sealed class LabGuestWriterTests : LabTestBase

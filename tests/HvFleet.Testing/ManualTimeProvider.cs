@@ -1,9 +1,9 @@
-namespace HvFleet.Hypervisors.Tests.Lab;
+namespace HvFleet.Testing;
 
 /// <summary>A TimeProvider whose clock moves only when the test calls <see cref="Advance"/>; timers fire then.</summary>
-internal sealed class ManualTimeProvider : TimeProvider
+public sealed class ManualTimeProvider : TimeProvider
 {
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
     private readonly List<ManualTimer> _timers = [];
     private readonly List<(int Count, TaskCompletionSource Signal)> _waiters = [];
     private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);

@@ -1,7 +1,7 @@
-namespace HvFleet.Deploy.Tests;
+namespace HvFleet.Testing;
 
 /// <summary>Files of the repository under test, found from the test assembly's folder upwards.</summary>
-internal static class RepositoryPaths
+public static class RepositoryPaths
 {
     private static readonly Lazy<string> LazyRoot = new(() =>
     {
