@@ -42,7 +42,7 @@ internal sealed class FleetConnection : IDisposable
 
     /// <summary>A plaintext connection (loopback orchestrators served with --insecure, the demo's tests).</summary>
     public FleetConnection(string address)
-        : this(GrpcChannel.ForAddress(ToUri(address, tls: false), new GrpcChannelOptions { ConnectTimeout = ConnectTimeout, MaxReceiveMessageSize = MaxReceiveMessageBytes }), null)
+        : this(GrpcChannel.ForAddress(GrpcChannel.AddressToUri(address, useTls: false), new GrpcChannelOptions { ConnectTimeout = ConnectTimeout, MaxReceiveMessageSize = MaxReceiveMessageBytes }), null)
     {
     }
 
@@ -89,7 +89,7 @@ internal sealed class FleetConnection : IDisposable
             throw new ArgumentException(string.Join(Environment.NewLine, problems));
         }
 
-        var uri = ToUri(address, tls: true);
+        var uri = GrpcChannel.AddressToUri(address, useTls: true);
         bool withCertificate = security.CertificatePath.Length > 0;
         var tls = new FleetClientTls(withCertificate ? security.CertificatePath : null, withCertificate ? security.KeyPath : null,
             security.CaPath, TimeProvider.System, NullLoggerFactory.Instance);
@@ -111,7 +111,4 @@ internal sealed class FleetConnection : IDisposable
         _channel.Dispose();
         _tls?.Dispose();
     }
-
-    private static Uri ToUri(string address, bool tls) =>
-        address.Contains("://", StringComparison.Ordinal) ? new Uri(address) : new Uri($"{(tls ? "https" : "http")}://{address}");
 }

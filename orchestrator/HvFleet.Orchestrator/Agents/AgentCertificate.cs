@@ -8,9 +8,7 @@ namespace HvFleet.Orchestrator.Agents;
 /// <param name="Thumbprint">SHA-256 thumbprint, hex.</param>
 public sealed record AgentCertificate(string Subject, DateTimeOffset NotBefore, DateTimeOffset NotAfter, bool ExpiresSoon, string Thumbprint)
 {
-    /// <summary>How far ahead an expiry is flagged (30 days), also when the agent's clock says otherwise.</summary>
-    public static readonly TimeSpan WarningWindow = TimeSpan.FromDays(30);
-
-    /// <summary>True when the certificate expires within <see cref="WarningWindow"/> of <paramref name="now"/> (or the agent says so).</summary>
-    public bool ExpiresWithinWarning(DateTimeOffset now) => ExpiresSoon || NotAfter - now <= WarningWindow;
+    /// <summary>True when the certificate expires within the fleet's warning window
+    /// (<see cref="HvFleet.Security.Tls.CertificateExpiry.WarningWindow"/>) of <paramref name="now"/>, or the agent says so.</summary>
+    public bool ExpiresWithinWarning(DateTimeOffset now) => ExpiresSoon || NotAfter - now <= HvFleet.Security.Tls.CertificateExpiry.WarningWindow;
 }

@@ -54,6 +54,16 @@ public sealed class GrpcChannel : IDisposable
     public static GrpcChannel ForAddress(Uri address, GrpcChannelOptions? options = null) =>
         new(address ?? throw new ArgumentNullException(nameof(address)), options ?? new GrpcChannelOptions());
 
+    /// <summary>An endpoint as users write it: a URL keeps its scheme; <c>host:port</c> becomes <c>https://host:port</c>
+    /// when <paramref name="useTls"/>, else <c>http://host:port</c> (h2c).</summary>
+    public static Uri AddressToUri(string address, bool useTls)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(address);
+        return address.Contains("://", StringComparison.Ordinal)
+            ? new Uri(address, UriKind.Absolute)
+            : new Uri($"{(useTls ? "https" : "http")}://{address}", UriKind.Absolute);
+    }
+
     /// <summary>The invoker that typed clients use.</summary>
     public CallInvoker CreateCallInvoker() => new HttpCallInvoker(this);
 
@@ -86,6 +96,7 @@ public sealed class GrpcChannel : IDisposable
             };
         }
 
+        options.ConfigureHttpHandler?.Invoke(handler);
         return handler;
     }
 

@@ -31,6 +31,10 @@ public sealed class GrpcChannelOptions
     /// <summary>The TLS host name to expect (SNI and certificate name); default the address host.</summary>
     public string? TargetHost { get; set; }
 
+    /// <summary>Adjusts the channel's own <see cref="SocketsHttpHandler"/> after its defaults are set (TLS details such as a
+    /// reloading client certificate, pool lifetimes). Not used with <see cref="HttpHandler"/>.</summary>
+    public Action<SocketsHttpHandler>? ConfigureHttpHandler { get; set; }
+
     /// <summary>Time to wait for a connection (default 10 s).</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

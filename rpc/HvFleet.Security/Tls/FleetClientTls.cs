@@ -1,4 +1,3 @@
-using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using HvFleet.Rpc.Client;
@@ -47,41 +46,26 @@ public sealed partial class FleetClientTls : IDisposable
     public ReloadingTrustAnchors Authorities { get; }
 
     /// <summary>
-    /// Channel options for one server: its own HTTP/2 handler whose TLS presents the current client
+    /// Channel options for one server: the channel's HTTP/2 handler, whose TLS presents the current client
     /// certificate on each new connection and checks the server against the CA and
-    /// <paramref name="expectedIdentity"/>. Dispose the channel to dispose the handler.
+    /// <paramref name="expectedIdentity"/>.
     /// </summary>
     public GrpcChannelOptions CreateChannelOptions(string expectedIdentity, TimeSpan? connectTimeout = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(expectedIdentity);
-        var handler = new SocketsHttpHandler
-        {
-            EnableMultipleHttp2Connections = true,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-            ConnectTimeout = connectTimeout ?? TimeSpan.FromSeconds(10),
-            AutomaticDecompression = System.Net.DecompressionMethods.None,
-            UseProxy = false,
-            UseCookies = false,
-            AllowAutoRedirect = false,
-            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
-            KeepAlivePingDelay = TimeSpan.FromSeconds(60),
-            KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                ApplicationProtocols = [SslApplicationProtocol.Http2],
-                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-                TargetHost = expectedIdentity.Trim('[', ']'),
-                LocalCertificateSelectionCallback = (_, _, _, _, _) => ClientCertificate?.Current!,
-                RemoteCertificateValidationCallback = (_, certificate, _, _) => IsValidServer(certificate, expectedIdentity),
-            },
-        };
         return new GrpcChannelOptions
         {
-            HttpHandler = handler,
-            DisposeHttpHandler = true,
-            TargetHost = expectedIdentity,
-            ConnectTimeout = handler.ConnectTimeout,
+            ConnectTimeout = connectTimeout ?? TimeSpan.FromSeconds(10),
+            TargetHost = expectedIdentity.Trim('[', ']'),
+            ServerCertificateValidation = (_, certificate, _, _) => IsValidServer(certificate, expectedIdentity),
+            ConfigureHttpHandler = handler =>
+            {
+                // Idle connections close after 5 minutes, so a rotated client certificate is presented soon.
+                handler.PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5);
+                handler.SslOptions.EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+                handler.SslOptions.CertificateRevocationCheckMode = X509RevocationMode.NoCheck;
+                handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => ClientCertificate?.Current!;
+            },
         };
     }
 

@@ -71,11 +71,8 @@ internal sealed class GrpcAgentConnector : IAgentConnector, IDisposable
         }
     }
 
-    /// <summary>host:port becomes http(s)://host:port; a URL is kept.</summary>
-    public static Uri AddressToUri(string address, bool useTls) =>
-        address.Contains("://", StringComparison.Ordinal)
-            ? new Uri(address, UriKind.Absolute)
-            : new Uri($"{(useTls ? "https" : "http")}://{address}", UriKind.Absolute);
+    /// <summary>host:port becomes http(s)://host:port; a URL is kept (<see cref="GrpcChannel.AddressToUri"/>).</summary>
+    public static Uri AddressToUri(string address, bool useTls) => GrpcChannel.AddressToUri(address, useTls);
 
     public void Dispose()
     {
