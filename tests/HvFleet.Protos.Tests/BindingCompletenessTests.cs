@@ -1,10 +1,9 @@
 using System.Reflection;
-using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using HvFleet.Protos.Agent.V1;
 using HvFleet.Protos.Orchestrator.V1;
-using HvFleet.Rpc;
 using HvFleet.Rpc.Server;
+using HvFleet.Testing;
 
 namespace HvFleet.Protos.Tests;
 
@@ -34,21 +33,12 @@ public class BindingCompletenessTests
     public void BindService_EveryDeclaredRpc_IsBoundWithMatchingKindAndTypes(string serviceName)
     {
         var (descriptor, bind) = Bindings[serviceName];
-        var recorder = new RecordingBinder();
+        var recorder = new BindingRecorder();
         bind(recorder);
 
         Assert.Equal(serviceName, descriptor.FullName);
-        Assert.Contains(descriptor, recorder.Descriptors);
-        foreach (var method in descriptor.Methods)
-        {
-            Assert.True(recorder.Methods.TryGetValue(method.Name, out var bound), $"{serviceName}/{method.Name} has no binding");
-            Assert.Equal("/" + serviceName + "/" + method.Name, bound.Method.FullName);
-            Assert.Equal(Kind(method), bound.Method.Type);
-            Assert.Equal(method.InputType.ClrType, bound.Request);
-            Assert.Equal(method.OutputType.ClrType, bound.Response);
-        }
-
-        Assert.Equal(descriptor.Methods.Count, recorder.Methods.Count);
+        Assert.Contains(descriptor.FullName, recorder.Descriptors);
+        Assert.Equal(BindingRecorder.Declared(descriptor), recorder.Bound());
     }
 
     [Fact]
@@ -61,36 +51,6 @@ public class BindingCompletenessTests
             .ToList();
         Assert.NotEmpty(declared);
         Assert.All(declared, name => Assert.Contains(name, Bindings.Keys));
-    }
-
-    private static MethodType Kind(MethodDescriptor method) => (method.IsClientStreaming, method.IsServerStreaming) switch
-    {
-        (false, false) => MethodType.Unary,
-        (true, false) => MethodType.ClientStreaming,
-        (false, true) => MethodType.ServerStreaming,
-        _ => MethodType.DuplexStreaming,
-    };
-
-    private sealed class RecordingBinder : ServiceBinderBase
-    {
-        public Dictionary<string, (IMethod Method, Type Request, Type Response)> Methods { get; } = [];
-
-        public List<ServiceDescriptor> Descriptors { get; } = [];
-
-        public override void AddServiceDescriptor(ServiceDescriptor descriptor) => Descriptors.Add(descriptor);
-
-        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, UnaryServerMethod<TRequest, TResponse> handler) => Record(method);
-
-        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, ClientStreamingServerMethod<TRequest, TResponse> handler) => Record(method);
-
-        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, ServerStreamingServerMethod<TRequest, TResponse> handler) => Record(method);
-
-        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, DuplexStreamingServerMethod<TRequest, TResponse> handler) => Record(method);
-
-        private void Record<TRequest, TResponse>(Method<TRequest, TResponse> method)
-            where TRequest : class, IMessage<TRequest>
-            where TResponse : class, IMessage<TResponse> =>
-            Methods.Add(method.Name, (method, typeof(TRequest), typeof(TResponse)));
     }
 
     private sealed class AgentStub : HostAgent.HostAgentBase;

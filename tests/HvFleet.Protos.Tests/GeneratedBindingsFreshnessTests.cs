@@ -1,5 +1,5 @@
-using HvFleet.Testing;
 using System.Diagnostics;
+using HvFleet.Testing;
 
 namespace HvFleet.Protos.Tests;
 

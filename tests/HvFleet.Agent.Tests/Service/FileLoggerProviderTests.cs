@@ -1,5 +1,5 @@
-using HvFleet.Testing;
 using HvFleet.Agent.Service;
+using HvFleet.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace HvFleet.Agent.Tests.Service;

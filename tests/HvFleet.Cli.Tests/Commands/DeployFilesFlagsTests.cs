@@ -1,6 +1,6 @@
-using HvFleet.Testing;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using HvFleet.Testing;
 using YamlDotNet.RepresentationModel;
 
 namespace HvFleet.Cli.Tests.Commands;

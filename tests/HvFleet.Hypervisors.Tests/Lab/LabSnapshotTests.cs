@@ -1,6 +1,6 @@
-using HvFleet.Testing;
 using HvFleet.Hypervisors.Lab;
 using HvFleet.Hypervisors.Tests.Conformance;
+using HvFleet.Testing;
 
 namespace HvFleet.Hypervisors.Tests.Lab;
 

@@ -1,9 +1,7 @@
-using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using HvFleet.Interop.Bench;
 using HvFleet.Interop.Testing;
-using HvFleet.Rpc;
-using HvFleet.Rpc.Server;
+using HvFleet.Testing;
 
 namespace HvFleet.Interop.Tests.Bindings;
 
@@ -16,7 +14,7 @@ public sealed class BindingCompletenessTests
     [MemberData(nameof(Services))]
     public void BindService_EveryDeclaredRpc_IsBoundWithItsKindAndTypes(string serviceName)
     {
-        var binder = new RecordingBinder();
+        var binder = new BindingRecorder();
         ServiceDescriptor descriptor;
         switch (serviceName)
         {
@@ -36,40 +34,6 @@ public sealed class BindingCompletenessTests
 
         Assert.Equal(serviceName, descriptor.FullName);
         Assert.Equal([descriptor.FullName], binder.Descriptors);
-        var expected = descriptor.Methods
-            .Select(m => ($"/{serviceName}/{m.Name}", Kind(m), m.InputType.FullName, m.OutputType.FullName))
-            .Order();
-        Assert.Equal(expected, binder.Methods.Order());
-    }
-
-    private static MethodType Kind(MethodDescriptor method) => (method.IsClientStreaming, method.IsServerStreaming) switch
-    {
-        (false, false) => MethodType.Unary,
-        (true, false) => MethodType.ClientStreaming,
-        (false, true) => MethodType.ServerStreaming,
-        _ => MethodType.DuplexStreaming,
-    };
-
-    private sealed class RecordingBinder : ServiceBinderBase
-    {
-        public List<string> Descriptors { get; } = [];
-
-        public List<(string Path, MethodType Kind, string Request, string Response)> Methods { get; } = [];
-
-        public override void AddServiceDescriptor(ServiceDescriptor descriptor) => Descriptors.Add(descriptor.FullName);
-
-        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, UnaryServerMethod<TRequest, TResponse> handler) => Record(method);
-
-        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, ClientStreamingServerMethod<TRequest, TResponse> handler) => Record(method);
-
-        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, ServerStreamingServerMethod<TRequest, TResponse> handler) => Record(method);
-
-        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, DuplexStreamingServerMethod<TRequest, TResponse> handler) => Record(method);
-
-        private void Record<TRequest, TResponse>(Method<TRequest, TResponse> method)
-            where TRequest : class, IMessage<TRequest>
-            where TResponse : class, IMessage<TResponse> =>
-            Methods.Add((method.FullName, method.Type, method.RequestParser.ParseFrom(ByteString.Empty).Descriptor.FullName,
-                method.ResponseParser.ParseFrom(ByteString.Empty).Descriptor.FullName));
+        Assert.Equal(BindingRecorder.Declared(descriptor), binder.Bound());
     }
 }
