@@ -4,7 +4,8 @@
 # 0. tests/setup.sh installs the prerequisites if missing (Debian packages, npm lockfile),
 # 1. buf lint of protos/ (counts as one test),
 # 2. dotnet build HvFleet.slnx -c Release, once,
-# 3. dotnet test HvFleet.slnx --no-build -c Release, results read from TRX files.
+# 3. dotnet test HvFleet.slnx --no-build -c Release, results read from TRX files,
+# 4. every benchmark's --quick mode as a smoke test (must exit 0; figures not asserted).
 # The last line printed is exactly "N passed, N failed, N skipped" for the whole run; the exit
 # code is non-zero if anything failed (a build failure or a crashed test host counts as failed).
 set -uo pipefail
@@ -89,6 +90,22 @@ if [[ $test_rc -ne 0 && ${t_failed:-0} -eq 0 ]]; then
   echo "FAIL dotnet test exited with $test_rc without reporting a failed test (crashed or aborted run)"
   failed=$((failed + 1))
 fi
+
+# Benchmarks are not tests (their figures are never asserted), but each one's quick mode runs here as a
+# smoke test so that none rots: it must finish and exit 0. One result per benchmark.
+section "benchmark smoke runs (--quick)"
+for bench in HvFleet.Benchmarks.Agent HvFleet.Benchmarks.Export HvFleet.Benchmarks.Jobs HvFleet.Orchestrator.Benchmarks HvFleet.Fuzz.Agent; do
+  dll="tests/$bench/bin/Release/net10.0/$bench.dll"
+  log="$results/$bench-quick.log"
+  if [[ -f "$dll" ]] && timeout 600 dotnet "$dll" --quick >"$log" 2>&1; then
+    echo "PASS $bench --quick"
+    passed=$((passed + 1))
+  else
+    echo "FAIL $bench --quick (last lines of its output follow)"
+    tail -n 30 "$log" 2>/dev/null
+    failed=$((failed + 1))
+  fi
+done
 
 summary
 [[ $failed -eq 0 ]]

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a fresh Debian 12 machine (the .NET 10 SDK, node 20 and npm are
-# already there): Debian's grpcio/protobuf/protoc (Python interop and agent clients), nghttp2-client
+# already there): Debian's grpcio/protobuf/protoc with the well-known .proto files (libprotobuf-dev:
+# google/protobuf/timestamp.proto and friends, which protoc needs for the agent protos), nghttp2-client
 # (wire checks), and the npm modules of tests/interop/node (grpc-js, proto-loader, buf) exactly as
 # locked. Idempotent: what is installed already is left alone. Called by tests/run.sh.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export DEBIAN_FRONTEND=noninteractive
 
-apt_packages=(python3-grpcio python3-protobuf protobuf-compiler nghttp2-client)
+apt_packages=(python3-grpcio python3-protobuf protobuf-compiler libprotobuf-dev nghttp2-client)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then

@@ -19,7 +19,7 @@ Console.WriteLine($"HvFleet agent benchmarks ({Environment.ProcessorCount} cores
 await StartupAndIdleRssAsync(agentPath, quick ? 3 : 7);
 await SnapshotsPerSecondAsync(quick ? 60 : 300);
 await ProgressLatencyAsync(quick ? 500 : 3000);
-await WatchersMemoryAsync(1000);
+await WatchersMemoryAsync(quick ? 200 : 1000);
 return 0;
 
 static async Task StartupAndIdleRssAsync(string agentPath, int runs)
@@ -261,6 +261,11 @@ internal sealed class BenchAgent : IAsyncDisposable
         settings["Agent:Insecure"] = "true";
         settings["Agent:DataDirectory"] = data;
         settings["Logging:LogLevel:Default"] = "Warning";
+
+        // The benchmark is one caller measuring the engine, not the abuse limits: lift the per-caller
+        // stream and mutating-call limits (as the fuzz run does) so hundreds of concurrent calls reach it.
+        settings.TryAdd("Security:Limits:MaxConcurrentStreamsPerCaller", "100000");
+        settings.TryAdd("Security:Limits:MaxMutatingCallsPerMinute", "100000000");
         var app = AgentHost.Build(settings, configureServices: services =>
         {
             if (hypervisor is not null)

@@ -25,8 +25,13 @@ internal sealed record BenchmarkSettings(string? Directory, long SizeMiB, int Ru
                 case "--keep":
                     keep = true;
                     break;
+                case "--quick":
+                    // Smoke mode for the test command: small disks, one run; its figures mean little.
+                    size = 24;
+                    runs = 1;
+                    break;
                 default:
-                    throw new ArgumentException($"Unknown argument '{args[i]}'. Use --dir DIR, --size-mib N, --runs N, --keep.");
+                    throw new ArgumentException($"Unknown argument '{args[i]}'. Use --dir DIR, --size-mib N, --runs N, --keep, --quick.");
             }
         }
 

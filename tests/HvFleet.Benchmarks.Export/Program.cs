@@ -3,7 +3,7 @@ using HvFleet.Benchmarks.Export;
 using HvFleet.Hypervisors;
 using HvFleet.Hypervisors.Lab;
 
-// Usage: dotnet run -c Release --project tests/HvFleet.Benchmarks.Export -- [--dir DIR] [--size-mib 1024] [--runs 2] [--keep]
+// Usage: dotnet run -c Release --project tests/HvFleet.Benchmarks.Export -- [--dir DIR] [--size-mib 1024] [--runs 2] [--keep] [--quick]
 // DIR defaults to a new folder under the system temp directory; lab, snapshot, exports and cp
 // copies all live under it, so everything is on one filesystem.
 var settings = BenchmarkSettings.Parse(args);

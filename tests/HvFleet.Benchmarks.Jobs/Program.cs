@@ -6,11 +6,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 // Figures for the job engine alone (no RPC): run with
-//   dotnet run -c Release --project tests/HvFleet.Benchmarks.Jobs [-- jobs=500 events=5000 watchers=1000]
-var settings = args.Select(a => a.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture));
-var jobCount = settings.GetValueOrDefault("jobs", 500);
-var eventCount = settings.GetValueOrDefault("events", 5000);
-var watcherCount = settings.GetValueOrDefault("watchers", 1000);
+//   dotnet run -c Release --project tests/HvFleet.Benchmarks.Jobs [-- jobs=500 events=5000 watchers=1000] [--quick]
+// --quick (the test command's smoke run) uses 50 jobs, 500 events and 100 watchers unless given.
+var quick = args.Contains("--quick");
+var settings = args.Where(a => a != "--quick").Select(a => a.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture));
+var jobCount = settings.GetValueOrDefault("jobs", quick ? 50 : 500);
+var eventCount = settings.GetValueOrDefault("events", quick ? 500 : 5000);
+var watcherCount = settings.GetValueOrDefault("watchers", quick ? 100 : 1000);
 
 var directory = Path.Combine(Path.GetTempPath(), "hvfleet-bench-" + Guid.NewGuid().ToString("N"));
 try

@@ -8,7 +8,8 @@ using System.Reflection;
 using Google.Protobuf;
 using HvFleet.Protos.Agent.V1;
 
-var requests = IntArg("--requests", 100_000);
+// --quick: the test command's smoke run (2,000 requests) unless --requests is given.
+var requests = IntArg("--requests", args.Contains("--quick") ? 2_000 : 100_000);
 var concurrency = IntArg("--concurrency", 64);
 var seed = IntArg("--seed", 1);
 

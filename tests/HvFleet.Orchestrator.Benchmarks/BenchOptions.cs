@@ -9,7 +9,7 @@ internal sealed record BenchOptions
         usage: HvFleet.Orchestrator.Benchmarks [--latency SECONDS] [--hosts N,N,...] [--runs R]
                                                [--ansible-hosts N] [--ansible-runs R] [--no-grpc] [--no-ansible] [--no-in-process]
                                                [--min-threads N] [--agents-dir DIR] [--agents-min-threads N]
-                                               [--planning-parallelism N]
+                                               [--planning-parallelism N] [--quick]
           --latency        backend latency L injected into every lab snapshot (default 1)
           --hosts          fleet sizes of the gRPC table (default 50,200,1000)
           --runs           measured runs per size after the first (cold) one; medians are printed (default 3)
@@ -22,6 +22,8 @@ internal sealed record BenchOptions
           --agents-dir     where the agents keep their job stores and labs (default: the temporary directory)
           --agents-min-threads  ThreadPool.SetMinThreads for the agents process (default: the runtime's own)
           --planning-parallelism  the orchestrator's HvFleet:Orchestrator:PlanningParallelism (default: its default)
+          --quick          smoke run for the test command: --latency 0.2 --hosts 5,20 --runs 1 --no-ansible
+                           (flags after it still apply); its figures mean little
         """;
 
     public TimeSpan Latency { get; init; } = TimeSpan.FromSeconds(1);
@@ -98,6 +100,9 @@ internal sealed record BenchOptions
                     break;
                 case "--ansible-runs":
                     options = options with { AnsibleRuns = Positive(Value()) };
+                    break;
+                case "--quick":
+                    options = options with { Latency = TimeSpan.FromSeconds(0.2), Hosts = [5, 20], Runs = 1, Ansible = false };
                     break;
                 case "--no-grpc":
                     options = options with { Grpc = false };

@@ -54,7 +54,8 @@ internal sealed class AgentFleetProcess : IAsyncDisposable
 
         // Run as "dotnet X.dll" or as the apphost, whichever this process is.
         string self = typeof(AgentFleetProcess).Assembly.Location;
-        if (!Path.GetFileNameWithoutExtension(Environment.ProcessPath!).Equals(Path.GetFileNameWithoutExtension(self), StringComparison.OrdinalIgnoreCase))
+        // (The apphost's name has dots of its own, so it is the host "dotnet" that is recognised, not our name.)
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
         {
             start.ArgumentList.Add(self);
         }
