@@ -34,6 +34,16 @@ internal sealed class OrchestratorOptionsValidator : IValidateOptions<Orchestrat
             errors.Add($"{p}:HostStatusTtl must not be negative");
         }
 
+        if (options.MaxRetryAfter <= TimeSpan.Zero)
+        {
+            errors.Add($"{p}:MaxRetryAfter must be positive");
+        }
+
+        if (options.MaxThrottledAttempts < 0)
+        {
+            errors.Add($"{p}:MaxThrottledAttempts must not be negative");
+        }
+
         if (options.WatchBufferSize < 16)
         {
             errors.Add($"{p}:WatchBufferSize must be at least 16");
