@@ -77,8 +77,8 @@ public sealed class FleetEngineLostReplyTests
         }, CancellationToken.None));
         await harness.Fleet.WaitForJobsStartedAsync(1);
 
-        // Armed: the lease renewal and the attempt's timeout (created before the start call).
-        await harness.AdvanceWhenArmedAsync(2, timeout);
+        // Armed: the lease renewal, the cancel poll and the attempt's timeout (created before the start call).
+        await harness.AdvanceWhenArmedAsync(3, timeout);
         var final = await EngineHarness.FinishedAsync(engine, started);
 
         var job = Assert.Single(agent.Jobs).State;
@@ -104,7 +104,7 @@ public sealed class FleetEngineLostReplyTests
         }, CancellationToken.None));
         await harness.Fleet.WaitForJobsStartedAsync(1);
 
-        await harness.AdvanceWhenArmedAsync(2, timeout);
+        await harness.AdvanceWhenArmedAsync(3, timeout);
         var final = await EngineHarness.FinishedAsync(engine, started);
 
         var task = Assert.Single(final.Tasks);

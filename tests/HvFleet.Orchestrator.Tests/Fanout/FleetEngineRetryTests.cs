@@ -115,8 +115,8 @@ public sealed class FleetEngineRetryTests
         }, CancellationToken.None));
         await OperationWaits.WaitForJobIdsAsync(engine, started.Id, 1);
 
-        // Armed: the lease renewal and the attempt's timeout.
-        await harness.AdvanceWhenArmedAsync(2, timeout);
+        // Armed: the lease renewal, the cancel poll and the attempt's timeout.
+        await harness.AdvanceWhenArmedAsync(3, timeout);
         return await EngineHarness.FinishedAsync(engine, started);
     }
 

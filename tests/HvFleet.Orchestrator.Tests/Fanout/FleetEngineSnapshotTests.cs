@@ -77,9 +77,9 @@ public sealed class FleetEngineSnapshotTests
         await OperationWaits.WaitForAsync(engine, started.Id, o =>
             o.Tasks.Any(t => t is { HostName: "fast", Outcome: TaskOutcome.Succeeded }) && o.Tasks.Any(t => t is { HostName: "slow", AgentJobId.Length: > 0 }));
 
-        // Each attempt of the slow host times out on the manual clock (armed: the lease renewal and the attempt's timeout).
-        await harness.AdvanceWhenArmedAsync(2, timeout);
-        await harness.AdvanceWhenArmedAsync(2, timeout);
+        // Each attempt of the slow host times out on the manual clock (armed: the lease renewal, the cancel poll and the attempt's timeout).
+        await harness.AdvanceWhenArmedAsync(3, timeout);
+        await harness.AdvanceWhenArmedAsync(3, timeout);
         var final = await EngineHarness.FinishedAsync(engine, started);
 
         var timedOut = Assert.Single(final.Tasks, t => t.HostName == "slow");

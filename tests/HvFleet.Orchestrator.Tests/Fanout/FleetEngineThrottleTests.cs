@@ -28,8 +28,8 @@ public sealed class FleetEngineThrottleTests
 
         Assert.Equal("retrying in 20 s, as the agent asked, after: injected call limit", retrying!.StatusText);
 
-        // Armed: the lease renewal and the retry's wait. Up to a millisecond before the time the agent named, nothing.
-        await harness.AdvanceWhenArmedAsync(2, retryAfter - TimeSpan.FromMilliseconds(1));
+        // Armed: the lease renewal, the cancel poll and the retry's wait. Up to a millisecond before the time the agent named, nothing.
+        await harness.AdvanceWhenArmedAsync(3, retryAfter - TimeSpan.FromMilliseconds(1));
         Assert.Equal(1, agent.MutatingCalls);
         time.Advance(TimeSpan.FromMilliseconds(1));
         var final = await EngineHarness.FinishedAsync(engine, started);
@@ -55,7 +55,7 @@ public sealed class FleetEngineThrottleTests
         for (int refusal = 1; refusal <= 3; refusal++)
         {
             await OperationWaits.WaitForAsync(engine, started.Id, o => o.Tasks.Any(t => t.Outcome == TaskOutcome.Retrying && t.Attempts == refusal));
-            await harness.AdvanceWhenArmedAsync(2, TimeSpan.FromSeconds(5));
+            await harness.AdvanceWhenArmedAsync(3, TimeSpan.FromSeconds(5));
         }
 
         var final = await EngineHarness.FinishedAsync(engine, started);
