@@ -33,7 +33,11 @@ internal static class PkiCommand
         var ip = new Option<List<string>>("--ip") { Description = "IP address the certificate serves as (repeatable)" };
         var output = new Option<string>("--out") { Description = "Directory for NAME.crt and NAME.key", Required = true };
         var force = new Option<bool>("--force") { Description = "Replace existing files" };
-        var issue = new Command("issue", "Issue a certificate usable as server and client, signed by the fleet CA") { ca, name, role, dns, ip, output, force };
+        var orchestrator = new Option<bool>("--orchestrator")
+        {
+            Description = "An orchestrator's certificate (SAN URI hvfleet:usage:orchestrator): agents apply the orchestrator's call limits to it",
+        };
+        var issue = new Command("issue", "Issue a certificate usable as server and client, signed by the fleet CA") { ca, name, role, dns, ip, output, force, orchestrator };
         issue.SetAction((parse, cancellationToken) => ReportAsync(console,
             new PkiCommands().IssueAsync(
                 parse.GetValue(ca)!,
@@ -42,7 +46,7 @@ internal static class PkiCommand
                 parse.GetValue(dns) ?? [],
                 parse.GetValue(ip) ?? [],
                 parse.GetValue(output)!,
-                new PkiOptions { Force = parse.GetValue(force) },
+                new PkiOptions { Force = parse.GetValue(force), Orchestrator = parse.GetValue(orchestrator) },
                 cancellationToken)));
         return issue;
     }

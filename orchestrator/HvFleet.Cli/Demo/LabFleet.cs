@@ -119,7 +119,9 @@ internal sealed class LabFleet : IAsyncDisposable
             if (mutualTls)
             {
                 // Admin: the orchestrator may delete the checkpoints of a failed or cancelled operation (cleanup policy).
-                Check(await pki.IssueAsync(fleet.PkiDirectory, "orchestrator", "admin", ["localhost"], ["127.0.0.1"], fleet.PkiDirectory, null, cancellationToken));
+                // Marked as the orchestrator's: agents give it the orchestrator's call limits.
+                Check(await pki.IssueAsync(fleet.PkiDirectory, "orchestrator", "admin", ["localhost"], ["127.0.0.1"], fleet.PkiDirectory,
+                    new PkiOptions { Orchestrator = true }, cancellationToken));
                 Check(await pki.IssueAsync(fleet.PkiDirectory, "operator", "operator", [], [], fleet.PkiDirectory, null, cancellationToken));
                 orchestratorSettings = orchestratorSettings with
                 {

@@ -88,6 +88,7 @@ public sealed partial class FleetEngine
         var run = new RunContext(live, live.Cancellation.Token, stop.Token);
         using var renewal = new CancellationTokenSource();
         var renewing = RenewLeaseAsync(live, stop, renewal.Token);
+        var polling = _cancelPoller.RunAsync(live, renewal.Token);
         try
         {
             await _runner.RunAsync(run, source);
@@ -119,6 +120,7 @@ public sealed partial class FleetEngine
         {
             await renewal.CancelAsync();
             await renewing;
+            await polling;
             try
             {
                 await _store.ReleaseLeaseAsync(live.Id, OwnerId, CancellationToken.None);
@@ -136,8 +138,8 @@ public sealed partial class FleetEngine
         }
     }
 
-    /// <summary>Keeps the lease alive while the operation runs; if another orchestrator took it, stop here. Also
-    /// notices a CancelOperation that reached another orchestrator (it marks the stored operation Cancelling).</summary>
+    /// <summary>Keeps the lease alive while the operation runs; if another orchestrator took it, stop here. (A cancel sent to
+    /// another orchestrator is noticed by <see cref="CancelRequestPoller"/>, much more often than the lease is renewed.)</summary>
     private async Task RenewLeaseAsync(LiveOperation live, CancellationTokenSource stop, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(_options.LeaseDuration / 3, _timeProvider);
@@ -151,14 +153,6 @@ public sealed partial class FleetEngine
                     await stop.CancelAsync();
                     return;
                 }
-
-                if (!live.Cancellation.IsCancellationRequested
-                    && (await _store.GetAsync(live.Id, cancellationToken))?.State == OperationState.Cancelling)
-                {
-                    LogCancelling(_logger, live.Id);
-                    live.UpdateOperation(o => o with { State = OperationState.Cancelling });
-                    await live.Cancellation.CancelAsync();
-                }
             }
         }
         catch (OperationCanceledException)
@@ -171,28 +165,53 @@ public sealed partial class FleetEngine
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         long sequence = 0;
-        var reader = live?.Subscribe();
-        if (reader is not null)
+        FleetOperation? seen = null;
+        while (true)
         {
-            try
+            var reader = live?.Subscribe();
+            if (reader is not null)
             {
-                await foreach (var update in reader.ReadAllAsync(cancellationToken))
+                try
                 {
-                    sequence = update.Sequence;
-                    yield return update;
+                    await foreach (var update in reader.ReadAllAsync(cancellationToken))
+                    {
+                        // Live sequences keep their gaps (dropped events); after a switch they continue from ours.
+                        sequence = Math.Max(sequence + 1, update.Sequence);
+                        yield return update with { Sequence = sequence };
+                    }
                 }
-            }
-            finally
-            {
-                live!.Unsubscribe(reader);
-            }
-        }
+                finally
+                {
+                    live!.Unsubscribe(reader);
+                }
 
-        // The last event always comes from the durable record, never from the lossy channel.
-        var final = await _store.GetAsync(operationId, cancellationToken);
-        if (final is not null)
-        {
-            yield return new OperationEvent(sequence + 1, final.State, final, null, final.Summarize(_timeProvider.GetUtcNow()));
+                seen = null;
+            }
+
+            // The last event always comes from the durable record, never from the lossy channel.
+            var stored = await _store.GetAsync(operationId, cancellationToken);
+            if (stored is null)
+            {
+                yield break;
+            }
+
+            if (stored.State.IsTerminal())
+            {
+                yield return new OperationEvent(sequence + 1, stored.State, stored, null, stored.Summarize(_timeProvider.GetUtcNow()));
+                yield break;
+            }
+
+            // Not running here (another orchestrator runs it, or this one stopped it and none has resumed it yet): follow
+            // the durable record until it ends, switching to the live view if this orchestrator takes it over.
+            foreach (var change in OperationChanges.Between(seen, stored, sequence + 1, _timeProvider.GetUtcNow()))
+            {
+                sequence = change.Sequence;
+                yield return change;
+            }
+
+            seen = stored;
+            await Task.Delay(_options.WatchPollInterval, _timeProvider, cancellationToken);
+            _live.TryGetValue(operationId, out live);
         }
     }
 

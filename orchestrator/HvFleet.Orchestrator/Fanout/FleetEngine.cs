@@ -21,6 +21,7 @@ public sealed partial class FleetEngine : IAsyncDisposable
     private readonly OperationPlanner _planner;
     private readonly OperationRunner _runner;
     private readonly HostProber _prober;
+    private readonly CancelRequestPoller _cancelPoller;
     private readonly ConcurrentDictionary<string, LiveOperation> _live = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> _runs = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _shutdown = new();
@@ -44,6 +45,7 @@ public sealed partial class FleetEngine : IAsyncDisposable
         var taskRunner = new TaskRunner(inventory, connector, store, timeProvider, _options, logger);
         _runner = new OperationRunner(_planner, taskRunner, store, timeProvider, logger);
         _prober = new HostProber(inventory, connector, timeProvider, _options, logger);
+        _cancelPoller = new CancelRequestPoller(store, timeProvider, _options, logger);
         OwnerId = LeaseOwners.Create();
     }
 
@@ -231,21 +233,12 @@ public sealed partial class FleetEngine : IAsyncDisposable
             return FleetResult<FleetOperation>.Success(cancelling);
         }
 
-        var stored = await _store.GetAsync(operationId, cancellationToken);
-        if (stored is null)
-        {
-            return FleetResult<FleetOperation>.Fail(FleetErrorCode.NotFound, $"operation_id: no operation '{operationId}'");
-        }
-
-        if (stored.State.IsTerminal())
-        {
-            return FleetResult<FleetOperation>.Success(stored);
-        }
-
-        // Run by another orchestrator (or not resumed yet): its owner sees Cancelling and stops it.
-        var marked = stored with { State = OperationState.Cancelling };
-        await _store.UpdateOperationAsync(marked, cancellationToken);
-        return FleetResult<FleetOperation>.Success(marked);
+        // Run by another orchestrator (or not resumed yet): marked Cancelling in one statement, which its owner's writes
+        // never undo; the owner polls for it (CancelRequestPoller) and stops the run. An ended operation is left as it is.
+        var stored = await _store.RequestCancelAsync(operationId, cancellationToken);
+        return stored is null
+            ? FleetResult<FleetOperation>.Fail(FleetErrorCode.NotFound, $"operation_id: no operation '{operationId}'")
+            : FleetResult<FleetOperation>.Success(stored);
     }
 
     /// <summary>The live view while the operation runs here, else the stored one; null when unknown.</summary>
@@ -267,8 +260,9 @@ public sealed partial class FleetEngine : IAsyncDisposable
         return stored.Select(o => _live.TryGetValue(o.Id, out var live) ? live.Snapshot() : o).ToList();
     }
 
-    /// <summary>The whole operation first, then task changes with summaries, and last the whole operation as stored
-    /// (its terminal state when it ended). Null when the operation is unknown.</summary>
+    /// <summary>The whole operation first, then task changes with summaries, and last the whole operation as stored in
+    /// its terminal state. An operation run by another orchestrator (or by none just now) is followed through the store,
+    /// read every <see cref="OrchestratorOptions.WatchPollInterval"/>. Null when the operation is unknown.</summary>
     public async Task<IAsyncEnumerable<OperationEvent>?> WatchAsync(string operationId, CancellationToken cancellationToken)
     {
         await EnsureInitializedAsync(cancellationToken);

@@ -30,4 +30,20 @@ public sealed class OrchestratorOptions
 
     /// <summary>Time a best-effort CancelJob or cleanup call may take (default 10 s).</summary>
     public TimeSpan ControlCallTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the orchestrator running an operation looks in the store for a cancel sent to another
+    /// orchestrator (default 500 ms): such a cancel reaches the runner within this interval.</summary>
+    public TimeSpan CancelPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How often a watch of an operation run by another orchestrator reads it from the store (default 1 s).
+    /// The watch follows it to its terminal state on whichever orchestrator it runs.</summary>
+    public TimeSpan WatchPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest wait honoured when an agent refuses a call under a limit and says when to retry
+    /// (RESOURCE_EXHAUSTED with <c>grpc-retry-pushback-ms</c>); a longer one is cut to this (default 2 min).</summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Attempts of one task that an agent may refuse with a retry time without using up the policy's retries
+    /// (default 100); later refusals count as ordinary retryable failures.</summary>
+    public int MaxThrottledAttempts { get; set; } = 100;
 }

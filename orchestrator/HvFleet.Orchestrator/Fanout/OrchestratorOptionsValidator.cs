@@ -34,6 +34,21 @@ internal sealed class OrchestratorOptionsValidator : IValidateOptions<Orchestrat
             errors.Add($"{p}:HostStatusTtl must not be negative");
         }
 
+        if (options.CancelPollInterval <= TimeSpan.Zero || options.WatchPollInterval <= TimeSpan.Zero)
+        {
+            errors.Add($"{p}:CancelPollInterval and {p}:WatchPollInterval must be positive");
+        }
+
+        if (options.MaxRetryAfter <= TimeSpan.Zero)
+        {
+            errors.Add($"{p}:MaxRetryAfter must be positive");
+        }
+
+        if (options.MaxThrottledAttempts < 0)
+        {
+            errors.Add($"{p}:MaxThrottledAttempts must not be negative");
+        }
+
         if (options.WatchBufferSize < 16)
         {
             errors.Add($"{p}:WatchBufferSize must be at least 16");

@@ -25,6 +25,10 @@ internal sealed partial class TaskRunner
         Message = "Found agent job {JobId} on {Host} by request id {RequestId} (its id had not been received); cancelling it")]
     private static partial void LogJobFoundByRequestId(ILogger logger, string jobId, string host, string requestId);
 
+    [LoggerMessage(EventId = 306, EventName = "TaskPushedBack", Level = LogLevel.Information,
+        Message = "Task {Host}/{Target}: attempt {Attempt} refused by the agent's call limit, which asked for a retry in {RetryAfter}; retrying in {Delay}")]
+    private static partial void LogPushedBack(ILogger logger, string host, string target, int attempt, TimeSpan retryAfter, TimeSpan delay);
+
     [LoggerMessage(EventId = 304, EventName = "CheckpointCleanup", Level = LogLevel.Information,
         Message = "Cleanup of {Host}/{Target} checkpoints: removed = {Removed}")]
     private static partial void LogCleanup(ILogger logger, string host, string target, bool removed);

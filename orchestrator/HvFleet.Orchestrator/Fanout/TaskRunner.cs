@@ -17,8 +17,9 @@ internal sealed partial class TaskRunner(
     OrchestratorOptions options,
     ILogger logger)
 {
-    /// <summary>A failed attempt: the outcome it would end with, why, and whether the policy may retry it.</summary>
-    private sealed record AttemptFailure(TaskOutcome Outcome, TaskError Error, bool Retryable);
+    /// <summary>A failed attempt: the outcome it would end with, why, whether the policy may retry it, and when the agent
+    /// said to try again (it refused the call under a limit).</summary>
+    private sealed record AttemptFailure(TaskOutcome Outcome, TaskError Error, bool Retryable, TimeSpan? RetryAfter = null);
 
     /// <summary>A cancel's result: the job's state after it (null when none was found or the cancel was not confirmed),
     /// and whether the agent answered at all.</summary>
@@ -50,6 +51,9 @@ internal sealed partial class TaskRunner(
         }
 
         using var shutdownOrCancel = CancellationTokenSource.CreateLinkedTokenSource(run.Cancel, run.Shutdown);
+
+        // Attempts the agent refused under a limit, saying when to come back: they do not use up the policy's retries.
+        int throttled = 0;
         while (true)
         {
             // Not written yet: the first job event (with the job id) is. A crash before it re-runs the attempt with the
@@ -99,7 +103,7 @@ internal sealed partial class TaskRunner(
             }
             catch (AgentCallException ex)
             {
-                failure = new AttemptFailure(OutcomeOf(ex), ErrorOf(ex), ex.IsRetryable);
+                failure = new AttemptFailure(OutcomeOf(ex), ErrorOf(ex), ex.IsRetryable, ex.Status == AgentStatusCode.ResourceExhausted ? ex.RetryAfter : null);
             }
             catch (OperationCanceledException) when (run.Shutdown.IsCancellationRequested)
             {
@@ -115,15 +119,34 @@ internal sealed partial class TaskRunner(
                     new TaskError(0, "timed out", $"attempt {task.Attempts} took longer than the host timeout {policy.HostTimeout}", (int)AgentStatusCode.DeadlineExceeded), true);
             }
 
-            if (failure.Retryable && task.Attempts <= policy.MaxRetries)
+            bool pushedBack = failure.Retryable && failure.RetryAfter is not null && throttled < options.MaxThrottledAttempts;
+            if (pushedBack)
             {
-                var delay = RetryBackoff.Delay(policy, task.Attempts, Random.Shared.NextDouble());
-                LogRetrying(logger, task.HostName, task.TargetName, task.Attempts, failure.Error.Summary, delay);
+                throttled++;
+            }
+
+            if (pushedBack || (failure.Retryable && task.Attempts - throttled <= policy.MaxRetries))
+            {
+                // The agent's own word on when it has room beats a guess: waiting less would only be refused again.
+                var delay = pushedBack
+                    ? TimeSpan.FromTicks(Math.Min(failure.RetryAfter!.Value.Ticks, options.MaxRetryAfter.Ticks))
+                    : RetryBackoff.Delay(policy, task.Attempts - throttled, Random.Shared.NextDouble());
+                if (pushedBack)
+                {
+                    LogPushedBack(logger, task.HostName, task.TargetName, task.Attempts, failure.RetryAfter!.Value, delay);
+                }
+                else
+                {
+                    LogRetrying(logger, task.HostName, task.TargetName, task.Attempts, failure.Error.Summary, delay);
+                }
+
                 task = await SaveAsync(run, task with
                 {
                     Outcome = TaskOutcome.Retrying,
                     Error = failure.Error,
-                    StatusText = $"retrying in {delay.TotalSeconds:0.###} s after: {failure.Error.Description}",
+                    StatusText = pushedBack
+                        ? $"retrying in {delay.TotalSeconds:0.###} s, as the agent asked, after: {failure.Error.Description}"
+                        : $"retrying in {delay.TotalSeconds:0.###} s after: {failure.Error.Description}",
                 }, durable: true);
                 try
                 {

@@ -19,8 +19,18 @@ public interface IOperationStore
     /// <summary>Newest first, with tasks.</summary>
     Task<IReadOnlyList<FleetOperation>> ListAsync(OperationQuery query, CancellationToken cancellationToken);
 
-    /// <summary>Writes the operation's own fields (state, timestamps, message, planned flag); tasks are untouched.</summary>
+    /// <summary>Writes the operation's own fields (state, timestamps, message, planned flag); tasks are untouched. A
+    /// stored Cancelling is never turned back into Pending or Running: a cancel requested through another orchestrator
+    /// (<see cref="RequestCancelAsync"/>) survives the runner's own writes until the runner has seen it.</summary>
     Task UpdateOperationAsync(FleetOperation operation, CancellationToken cancellationToken);
+
+    /// <summary>Marks a Pending or Running operation Cancelling, in one statement (nothing else of the operation is
+    /// written); the orchestrator that runs it polls for this (<see cref="GetStateAsync"/>) and stops it. Returns the
+    /// operation as stored afterwards (unchanged when it had already ended), or null when it is unknown.</summary>
+    Task<FleetOperation?> RequestCancelAsync(string operationId, CancellationToken cancellationToken);
+
+    /// <summary>The operation's stored state alone (a cheap read for polls), or null when it is unknown.</summary>
+    Task<OperationState?> GetStateAsync(string operationId, CancellationToken cancellationToken);
 
     /// <summary>Stores the planned tasks and marks the operation planned, in one transaction.</summary>
     Task SavePlanAsync(string operationId, IReadOnlyList<FleetTask> tasks, CancellationToken cancellationToken);

@@ -163,15 +163,39 @@ internal sealed partial class SqliteOperationStore : IOperationStore, IDisposabl
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = """
-                UPDATE operations SET state = $state, started_at = $started, finished_at = $finished, message = $message,
-                    is_planned = $planned WHERE id = $id;
+                UPDATE operations SET state = CASE WHEN state = $cancelling AND $state IN ($pending, $running) THEN state ELSE $state END,
+                    started_at = $started, finished_at = $finished, message = $message, is_planned = $planned WHERE id = $id;
                 """;
             BindOperation(command, operation);
+            BindActiveStates(command);
             if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
                 throw new InvalidOperationException($"operation {operation.Id} is not in the store");
             }
         }, cancellationToken);
+    }
+
+    public async Task<FleetOperation?> RequestCancelAsync(string operationId, CancellationToken cancellationToken)
+    {
+        await WriteAsync(async (connection, transaction) =>
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "UPDATE operations SET state = $cancelling WHERE id = $id AND state IN ($pending, $running);";
+            command.Parameters.AddWithValue("$id", operationId);
+            BindActiveStates(command);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
+        return await GetAsync(operationId, cancellationToken);
+    }
+
+    public async Task<OperationState?> GetStateAsync(string operationId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT state FROM operations WHERE id = $id;";
+        command.Parameters.AddWithValue("$id", operationId);
+        return await command.ExecuteScalarAsync(cancellationToken) is long state ? (OperationState)state : null;
     }
 
     public async Task SavePlanAsync(string operationId, IReadOnlyList<FleetTask> tasks, CancellationToken cancellationToken)
@@ -284,6 +308,13 @@ internal sealed partial class SqliteOperationStore : IOperationStore, IDisposabl
     }
 
     public void Dispose() => _writeLock.Dispose();
+
+    private static void BindActiveStates(SqliteCommand command)
+    {
+        command.Parameters.AddWithValue("$cancelling", (int)OperationState.Cancelling);
+        command.Parameters.AddWithValue("$pending", (int)OperationState.Pending);
+        command.Parameters.AddWithValue("$running", (int)OperationState.Running);
+    }
 
     private async Task FlushTaskUpdatesAsync()
     {

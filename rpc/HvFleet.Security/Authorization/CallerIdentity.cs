@@ -18,6 +18,9 @@ public sealed record CallerIdentity(string Name, FleetRole? Role, string? Thumbp
     /// </summary>
     public static readonly CallerIdentity InsecureLoopback = new("insecure-loopback", FleetRole.Admin, null);
 
+    /// <summary>The certificate marks an orchestrator (<see cref="FleetUsages"/>): the orchestrator's limits apply.</summary>
+    public bool IsOrchestrator { get; init; }
+
     /// <summary>A key that identifies the caller for per-identity limits.</summary>
     public string Key => Thumbprint ?? Name;
 
@@ -29,7 +32,10 @@ public sealed record CallerIdentity(string Name, FleetRole? Role, string? Thumbp
         return new CallerIdentity(
             string.IsNullOrEmpty(name) ? certificate.Subject : name,
             FleetRoles.FromCertificate(certificate),
-            Convert.ToHexString(certificate.GetCertHash(System.Security.Cryptography.HashAlgorithmName.SHA256)));
+            Convert.ToHexString(certificate.GetCertHash(System.Security.Cryptography.HashAlgorithmName.SHA256)))
+        {
+            IsOrchestrator = FleetUsages.IsOrchestrator(certificate),
+        };
     }
 
     /// <summary>The caller of this call, when authorization has run.</summary>

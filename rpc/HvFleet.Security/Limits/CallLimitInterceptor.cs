@@ -10,7 +10,8 @@ namespace HvFleet.Security.Limits;
 /// <summary>
 /// Per-caller limits: open streaming calls, and mutating calls per sliding minute. Runs after
 /// <see cref="RoleAuthorizationInterceptor"/> (it needs the caller); an exceeded limit ends the
-/// call with RESOURCE_EXHAUSTED naming the limit.
+/// call with RESOURCE_EXHAUSTED naming the limit, and the trailer <see cref="RetryPushback.TrailerName"/> says
+/// when to try again. An orchestrator (<see cref="CallerIdentity.IsOrchestrator"/>) has its own, higher limits.
 /// </summary>
 public sealed partial class CallLimitInterceptor(
     MethodRoles roles,
@@ -20,6 +21,9 @@ public sealed partial class CallLimitInterceptor(
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
+    // A stream slot frees when one of the caller's streams ends, which cannot be foreseen: a short hint.
+    private static readonly TimeSpan StreamRetryHint = TimeSpan.FromSeconds(1);
+
     private readonly ConcurrentDictionary<string, CallerCounters> _callers = new(StringComparer.Ordinal);
 
     public override async Task InterceptAsync(ServerCallContext context, Func<Task> continuation)
@@ -28,14 +32,19 @@ public sealed partial class CallLimitInterceptor(
         ArgumentNullException.ThrowIfNull(continuation);
         var caller = CallerIdentity.Get(context) ?? new CallerIdentity(context.Peer, null, null);
         var limits = options.Value;
+        bool orchestrator = caller.IsOrchestrator;
+        string per = orchestrator ? "orchestrator" : "caller";
         // One entry per distinct certificate: the set of callers is bounded by the certificates the CA issued.
         var counters = _callers.GetOrAdd(caller.Key, static _ => new CallerCounters());
 
-        if (roles.IsMutating(context.Method) && !counters.TryStartMutation(time.GetUtcNow(), limits.MaxMutatingCallsPerMinute))
+        int perMinute = orchestrator ? limits.OrchestratorMaxMutatingCallsPerMinute : limits.MaxMutatingCallsPerMinute;
+        if (roles.IsMutating(context.Method) && !counters.TryStartMutation(time.GetUtcNow(), perMinute, out var retryAfter))
         {
-            LogLimited(logger, caller.Name, context.Method, "mutating calls per minute", limits.MaxMutatingCallsPerMinute);
-            throw new RpcException(StatusCode.ResourceExhausted,
-                $"Limit reached: at most {limits.MaxMutatingCallsPerMinute} mutating calls per minute per caller ({CallLimitOptions.SectionName}:MaxMutatingCallsPerMinute).");
+            string setting = orchestrator ? nameof(CallLimitOptions.OrchestratorMaxMutatingCallsPerMinute) : nameof(CallLimitOptions.MaxMutatingCallsPerMinute);
+            LogLimited(logger, caller.Name, context.Method, "mutating calls per minute", perMinute);
+            throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                $"Limit reached: at most {perMinute} mutating calls per minute per {per} ({CallLimitOptions.SectionName}:{setting}); "
+                + $"retry in {retryAfter.TotalSeconds:0.###} s."), RetryPushback.ToTrailers(retryAfter));
         }
 
         if (context.MethodDescriptor.Type == MethodType.Unary)
@@ -44,12 +53,15 @@ public sealed partial class CallLimitInterceptor(
             return;
         }
 
-        if (Interlocked.Increment(ref counters.OpenStreams) > limits.MaxConcurrentStreamsPerCaller)
+        int maxStreams = orchestrator ? limits.OrchestratorMaxConcurrentStreams : limits.MaxConcurrentStreamsPerCaller;
+        if (Interlocked.Increment(ref counters.OpenStreams) > maxStreams)
         {
             Interlocked.Decrement(ref counters.OpenStreams);
-            LogLimited(logger, caller.Name, context.Method, "concurrent streams", limits.MaxConcurrentStreamsPerCaller);
-            throw new RpcException(StatusCode.ResourceExhausted,
-                $"Limit reached: at most {limits.MaxConcurrentStreamsPerCaller} concurrent streams per caller ({CallLimitOptions.SectionName}:MaxConcurrentStreamsPerCaller).");
+            string setting = orchestrator ? nameof(CallLimitOptions.OrchestratorMaxConcurrentStreams) : nameof(CallLimitOptions.MaxConcurrentStreamsPerCaller);
+            LogLimited(logger, caller.Name, context.Method, "concurrent streams", maxStreams);
+            throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                $"Limit reached: at most {maxStreams} concurrent streams per {per} ({CallLimitOptions.SectionName}:{setting})."),
+                RetryPushback.ToTrailers(StreamRetryHint));
         }
 
         try
@@ -72,7 +84,9 @@ public sealed partial class CallLimitInterceptor(
         // Updated with Interlocked.
         public int OpenStreams;
 
-        public bool TryStartMutation(DateTimeOffset now, int perMinute)
+        /// <summary>Counts a mutation when the window has room; otherwise <paramref name="retryAfter"/> is the time until
+        /// the oldest mutation in the window leaves it (when one more fits).</summary>
+        public bool TryStartMutation(DateTimeOffset now, int perMinute, out TimeSpan retryAfter)
         {
             lock (_mutations)
             {
@@ -81,12 +95,17 @@ public sealed partial class CallLimitInterceptor(
                     _mutations.Dequeue();
                 }
 
+                // The queue never holds more than the largest limit applied to this caller; a lowered limit
+                // (reloaded options) frees room only as the older entries leave the window.
                 if (_mutations.Count >= perMinute)
                 {
+                    var freesAt = _mutations.ElementAt(_mutations.Count - perMinute) + Window;
+                    retryAfter = freesAt > now ? freesAt - now : TimeSpan.Zero;
                     return false;
                 }
 
                 _mutations.Enqueue(now);
+                retryAfter = TimeSpan.Zero;
                 return true;
             }
         }

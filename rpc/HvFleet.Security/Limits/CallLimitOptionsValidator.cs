@@ -19,6 +19,16 @@ public sealed class CallLimitOptionsValidator : IValidateOptions<CallLimitOption
             failures.Add($"{CallLimitOptions.SectionName}:MaxMutatingCallsPerMinute must be at least 1, got {options.MaxMutatingCallsPerMinute}.");
         }
 
+        if (options.OrchestratorMaxConcurrentStreams < 1)
+        {
+            failures.Add($"{CallLimitOptions.SectionName}:OrchestratorMaxConcurrentStreams must be at least 1, got {options.OrchestratorMaxConcurrentStreams}.");
+        }
+
+        if (options.OrchestratorMaxMutatingCallsPerMinute < 1)
+        {
+            failures.Add($"{CallLimitOptions.SectionName}:OrchestratorMaxMutatingCallsPerMinute must be at least 1, got {options.OrchestratorMaxMutatingCallsPerMinute}.");
+        }
+
         if (options.MaxReceiveMessageBytes < 1024)
         {
             failures.Add($"{CallLimitOptions.SectionName}:MaxReceiveMessageBytes must be at least 1024, got {options.MaxReceiveMessageBytes}.");

@@ -62,7 +62,8 @@ public sealed partial class PkiCommands(TimeProvider time)
 
     /// <summary>
     /// Issues <c>NAME.crt</c>/<c>NAME.key</c> in <paramref name="outDir"/>, signed by the CA in
-    /// <paramref name="caDir"/>, with the role (viewer, operator, admin) as SAN URI and the given DNS and IP SANs.
+    /// <paramref name="caDir"/>, with the role (viewer, operator, admin) as SAN URI and the given DNS and IP SANs
+    /// (and the orchestrator usage URI with <see cref="PkiOptions.Orchestrator"/>).
     /// </summary>
     public async Task<PkiResult> IssueAsync(
         string caDir,
@@ -175,6 +176,10 @@ public sealed partial class PkiCommands(TimeProvider time)
             }
 
             san.AddUri(new Uri(FleetRoles.ToUri(fleetRole)));
+            if (options.Orchestrator)
+            {
+                san.AddUri(new Uri(FleetUsages.OrchestratorUri));
+            }
             request.CertificateExtensions.Add(san.Build());
 
             var serial = new byte[16];

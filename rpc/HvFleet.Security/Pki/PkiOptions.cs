@@ -12,6 +12,10 @@ public sealed record PkiOptions
     /// <summary>Overwrite existing files (default: refuse).</summary>
     public bool Force { get; init; }
 
+    /// <summary>Mark an issued certificate as an orchestrator's (SAN URI <c>hvfleet:usage:orchestrator</c>): agents then
+    /// apply the orchestrator's call limits to it.</summary>
+    public bool Orchestrator { get; init; }
+
     /// <summary>The CA's subject common name.</summary>
     public string CaName { get; init; } = "HvFleet CA";
 }

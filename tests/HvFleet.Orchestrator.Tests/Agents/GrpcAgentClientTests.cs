@@ -93,6 +93,27 @@ public sealed class GrpcAgentClientTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task CreateSnapshot_AgentRefusesUnderALimit_RetryAfterFromTheTrailer()
+    {
+        _agent.ThrottleNextMutations(1, TimeSpan.FromSeconds(42.5));
+        _agent.FailNextMutations(AgentStatusCode.ResourceExhausted);
+        var client = _connector.GetClient(_servers.Hosts[0]);
+
+        async Task<AgentCallException> RefusedAsync() => await Assert.ThrowsAsync<AgentCallException>(async () =>
+        {
+            await foreach (var unused in client.CreateSnapshotAsync(new CreateSnapshotCommand { CollectionId = "hv1-sql-id", RequestId = "r" }, CancellationToken.None))
+            {
+            }
+        });
+
+        var limited = await RefusedAsync();
+        var busy = await RefusedAsync();
+
+        Assert.Equal((AgentStatusCode.ResourceExhausted, TimeSpan.FromSeconds(42.5)), (limited.Status, limited.RetryAfter));
+        Assert.Equal((AgentStatusCode.ResourceExhausted, (TimeSpan?)null), (busy.Status, busy.RetryAfter));
+    }
+
+    [Fact]
     public async Task FindJobByRequestId_OverGrpc_TheJobForThatRequestIdOrNull()
     {
         _agent.HoldJobs = true;

@@ -15,10 +15,15 @@ internal sealed class EngineHarness : IAsyncDisposable
     private readonly List<FleetEngine> _engines = [];
     private readonly List<SqliteOperationStore> _stores = [];
 
-    public EngineHarness()
+    /// <param name="time">The clock of every engine and store (a <see cref="HvFleet.Testing.ManualTimeProvider"/> in tests of
+    /// timeouts, leases and polls); the system clock by default.</param>
+    public EngineHarness(TimeProvider? time = null)
     {
+        Time = time ?? TimeProvider.System;
         DataDirectory = Path.Combine(Path.GetTempPath(), "hvfleet-orch-tests", Guid.NewGuid().ToString("N"));
     }
+
+    public TimeProvider Time { get; }
 
     public FakeAgentFleet Fleet { get; } = new();
 
@@ -30,7 +35,7 @@ internal sealed class EngineHarness : IAsyncDisposable
     public FleetEngine NewEngine()
     {
         var store = NewStore();
-        var engine = new FleetEngine(new StaticFleetInventory(Fleet.Inventory()), Fleet, store, TimeProvider.System,
+        var engine = new FleetEngine(new StaticFleetInventory(Fleet.Inventory()), Fleet, store, Time,
             Microsoft.Extensions.Options.Options.Create(Options), NullLogger<FleetEngine>.Instance);
         _engines.Add(engine);
         return engine;
@@ -39,9 +44,19 @@ internal sealed class EngineHarness : IAsyncDisposable
     public SqliteOperationStore NewStore()
     {
         var store = new SqliteOperationStore(
-            Microsoft.Extensions.Options.Options.Create(new SqliteOperationStoreOptions { DataDirectory = DataDirectory }), TimeProvider.System);
+            Microsoft.Extensions.Options.Options.Create(new SqliteOperationStoreOptions { DataDirectory = DataDirectory }), Time);
         _stores.Add(store);
         return store;
+    }
+
+    /// <summary>Advances the manual clock by <paramref name="by"/> once at least <paramref name="timers"/> timers are armed
+    /// (signalled by the clock, not polled): a timeout created after the advance would otherwise never fire.</summary>
+    public async Task AdvanceWhenArmedAsync(int timers, TimeSpan by)
+    {
+        var manual = (HvFleet.Testing.ManualTimeProvider)Time;
+        using var timeout = new CancellationTokenSource(Timeout);
+        await manual.WaitForTimersAsync(timers, timeout.Token);
+        manual.Advance(by);
     }
 
     public static FleetOperation Started(FleetResult<FleetOperation> result)
@@ -50,11 +65,13 @@ internal sealed class EngineHarness : IAsyncDisposable
         return result.Value;
     }
 
-    public static async Task<FleetOperation> FinishedAsync(FleetEngine engine, FleetResult<FleetOperation> result)
+    public static async Task<FleetOperation> FinishedAsync(FleetEngine engine, FleetResult<FleetOperation> result) =>
+        await FinishedAsync(engine, Started(result));
+
+    public static async Task<FleetOperation> FinishedAsync(FleetEngine engine, FleetOperation started)
     {
-        var operation = Started(result);
         using var timeout = new CancellationTokenSource(Timeout);
-        var final = await engine.WaitAsync(operation.Id, timeout.Token);
+        var final = await engine.WaitAsync(started.Id, timeout.Token);
         Assert.NotNull(final);
         return final;
     }

@@ -11,7 +11,7 @@ internal sealed class FakeAgent : IAgentClient
     private readonly FakeAgentFleet _fleet;
     private readonly ConcurrentDictionary<string, FakeJob> _byRequest = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, FakeJob> _byId = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<AgentStatusCode> _failNextMutations = new();
+    private readonly ConcurrentQueue<AgentCallException> _failNextMutations = new();
     private int _jobCounter;
 
     public FakeAgent(FakeAgentFleet fleet, string name, string storageKey)
@@ -85,7 +85,17 @@ internal sealed class FakeAgent : IAgentClient
     {
         foreach (var code in codes)
         {
-            _failNextMutations.Enqueue(code);
+            _failNextMutations.Enqueue(new AgentCallException(code, $"injected {code}"));
+        }
+    }
+
+    /// <summary>The next <paramref name="count"/> mutating calls are refused under a call limit (RESOURCE_EXHAUSTED) with
+    /// "retry after <paramref name="retryAfter"/>", as the real agent's limit says it.</summary>
+    public void ThrottleNextMutations(int count, TimeSpan retryAfter)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            _failNextMutations.Enqueue(new AgentCallException(AgentStatusCode.ResourceExhausted, "injected call limit", retryAfter));
         }
     }
 
@@ -198,9 +208,9 @@ internal sealed class FakeAgent : IAgentClient
     {
         Interlocked.Increment(ref _mutatingCalls);
         ThrowIfUnreachable();
-        if (_failNextMutations.TryDequeue(out var code))
+        if (_failNextMutations.TryDequeue(out var failure))
         {
-            throw new AgentCallException(code, $"injected {code}");
+            throw failure;
         }
     }
 

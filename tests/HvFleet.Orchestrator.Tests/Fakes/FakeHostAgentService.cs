@@ -97,7 +97,7 @@ internal sealed class FakeHostAgentService(FakeAgent agent) : HostAgent.HostAgen
         }
         catch (AgentCallException ex)
         {
-            throw new RpcException((StatusCode)(int)ex.Status, ex.Detail);
+            throw ToRpc(ex);
         }
     }
 
@@ -113,9 +113,14 @@ internal sealed class FakeHostAgentService(FakeAgent agent) : HostAgent.HostAgen
         }
         catch (AgentCallException ex)
         {
-            throw new RpcException((StatusCode)(int)ex.Status, ex.Detail);
+            throw ToRpc(ex);
         }
     }
+
+    /// <summary>The status, and the retry pushback trailer when the refusal says when to retry (as the real agent's limits do).</summary>
+    private static RpcException ToRpc(AgentCallException ex) => ex.RetryAfter is { } retryAfter
+        ? new RpcException(new Status((StatusCode)(int)ex.Status, ex.Detail), HvFleet.Security.Limits.RetryPushback.ToTrailers(retryAfter))
+        : new RpcException((StatusCode)(int)ex.Status, ex.Detail);
 
     private static Job ToProto(AgentJob job)
     {

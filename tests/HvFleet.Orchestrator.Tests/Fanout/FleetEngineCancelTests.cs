@@ -1,6 +1,7 @@
 using HvFleet.Orchestrator.Operations;
 using HvFleet.Orchestrator.Policy;
 using HvFleet.Orchestrator.Tests.Fakes;
+using HvFleet.Testing;
 
 namespace HvFleet.Orchestrator.Tests.Fanout;
 
@@ -84,10 +85,10 @@ public sealed class FleetEngineCancelTests
     }
 
     [Fact]
-    public async Task Cancel_ThroughAnotherOrchestrator_OwnerNoticesAndCancelsAgentJobs()
+    public async Task Cancel_ThroughAnotherOrchestrator_OwnerNoticesWithinASecondAndCancelsAgentJobs()
     {
-        await using var harness = new EngineHarness();
-        harness.Options.LeaseDuration = TimeSpan.FromMilliseconds(300);
+        // Two engines with their own store connections on one database file, like two processes; default lease (30 s).
+        await using var harness = new EngineHarness(new ManualTimeProvider());
         harness.Fleet.Add("hv1", "", "g1").HoldJobs = true;
         var owner = harness.NewEngine();
         var other = harness.NewEngine();
@@ -96,7 +97,10 @@ public sealed class FleetEngineCancelTests
         await OperationWaits.WaitForJobIdsAsync(owner, started.Id, 1);
 
         var marked = await other.CancelAsync(started.Id, CancellationToken.None);
-        var final = await owner.WaitAsync(started.Id, CancellationToken.None);
+        // Armed: the owner's lease renewal and its cancel poll. One second later the owner has seen the cancel.
+        await harness.AdvanceWhenArmedAsync(2, TimeSpan.FromSeconds(1));
+        using var timeout = new CancellationTokenSource(EngineHarness.Timeout);
+        var final = await owner.WaitAsync(started.Id, timeout.Token);
 
         Assert.Equal(OperationState.Cancelling, marked.Value!.State);
         Assert.Equal(OperationState.Cancelled, final!.State);

@@ -1,6 +1,7 @@
 using HvFleet.Orchestrator.Agents;
 using HvFleet.Orchestrator.Operations;
 using HvFleet.Orchestrator.Tests.Fakes;
+using HvFleet.Testing;
 
 namespace HvFleet.Orchestrator.Tests.Fanout;
 
@@ -63,17 +64,22 @@ public sealed class FleetEngineLostReplyTests
     [Fact]
     public async Task HostTimeout_BeforeFirstEventOutOfRetries_JobFoundByRequestIdAndCancelled()
     {
-        await using var harness = new EngineHarness();
+        await using var harness = new EngineHarness(new ManualTimeProvider());
         var agent = harness.Fleet.Add("hv1", "", "g1");
         agent.HoldJobs = true;
         agent.SilenceNextStarts(1);
         var engine = harness.NewEngine();
-
-        var final = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(new SnapshotRequest
+        var timeout = TimeSpan.FromMilliseconds(200);
+        var started = EngineHarness.Started(await engine.StartSnapshotAsync(new SnapshotRequest
         {
             Hosts = HostSelector.Everything,
-            Policy = Policies.Fast with { HostTimeout = TimeSpan.FromMilliseconds(200), MaxRetries = 0 },
+            Policy = Policies.Fast with { HostTimeout = timeout, MaxRetries = 0 },
         }, CancellationToken.None));
+        await harness.Fleet.WaitForJobsStartedAsync(1);
+
+        // Armed: the lease renewal, the cancel poll and the attempt's timeout (created before the start call).
+        await harness.AdvanceWhenArmedAsync(3, timeout);
+        var final = await EngineHarness.FinishedAsync(engine, started);
 
         var job = Assert.Single(agent.Jobs).State;
         var task = Assert.Single(final.Tasks);
@@ -86,16 +92,20 @@ public sealed class FleetEngineLostReplyTests
     [Fact]
     public async Task HostTimeout_BeforeFirstEventThenRetry_SameRequestIdReattachesToTheSameJob()
     {
-        await using var harness = new EngineHarness();
+        await using var harness = new EngineHarness(new ManualTimeProvider());
         var agent = harness.Fleet.Add("hv1", "", "g1");
         agent.SilenceNextStarts(1);
         var engine = harness.NewEngine();
-
-        var final = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(new SnapshotRequest
+        var timeout = TimeSpan.FromMilliseconds(200);
+        var started = EngineHarness.Started(await engine.StartSnapshotAsync(new SnapshotRequest
         {
             Hosts = HostSelector.Everything,
-            Policy = Policies.Fast with { HostTimeout = TimeSpan.FromMilliseconds(200), MaxRetries = 1 },
+            Policy = Policies.Fast with { HostTimeout = timeout, MaxRetries = 1, RetryBackoff = TimeSpan.Zero, RetryBackoffMax = TimeSpan.Zero },
         }, CancellationToken.None));
+        await harness.Fleet.WaitForJobsStartedAsync(1);
+
+        await harness.AdvanceWhenArmedAsync(3, timeout);
+        var final = await EngineHarness.FinishedAsync(engine, started);
 
         var task = Assert.Single(final.Tasks);
         var job = Assert.Single(agent.Jobs).State;

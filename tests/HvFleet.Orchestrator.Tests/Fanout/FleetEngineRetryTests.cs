@@ -1,5 +1,7 @@
+using HvFleet.Orchestrator.Fanout;
 using HvFleet.Orchestrator.Operations;
 using HvFleet.Orchestrator.Tests.Fakes;
+using HvFleet.Testing;
 
 namespace HvFleet.Orchestrator.Tests.Fanout;
 
@@ -36,16 +38,12 @@ public sealed class FleetEngineRetryTests
     [Fact]
     public async Task Retry_OldJobCompletedLater_AdoptsItWithoutSnapshottingAgain()
     {
-        await using var harness = new EngineHarness();
+        await using var harness = new EngineHarness(new ManualTimeProvider());
         var slow = harness.Fleet.Add("slow", "", "g1");
         slow.HoldJobs = true;
         slow.IgnoreCancel = true; // past its cancellable point: it goes on and completes
         var engine = harness.NewEngine();
-        var first = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(new SnapshotRequest
-        {
-            Hosts = HostSelector.Everything,
-            Policy = Policies.Fast with { HostTimeout = TimeSpan.FromMilliseconds(100), MaxRetries = 0 },
-        }, CancellationToken.None));
+        var first = await TimedOutFirstAsync(harness, engine);
         var timedOut = Assert.Single(first.Tasks);
         Assert.Equal(TaskOutcome.TimedOut, timedOut.Outcome);
 
@@ -68,27 +66,19 @@ public sealed class FleetEngineRetryTests
     [Fact]
     public async Task Retry_OldJobStillRunning_FollowsItInsteadOfStartingAnother()
     {
-        await using var harness = new EngineHarness();
+        await using var harness = new EngineHarness(new ManualTimeProvider());
         var slow = harness.Fleet.Add("slow", "", "g1");
         slow.HoldJobs = true;
         slow.IgnoreCancel = true;
         var engine = harness.NewEngine();
-        var first = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(new SnapshotRequest
-        {
-            Hosts = HostSelector.Everything,
-            Policy = Policies.Fast with { HostTimeout = TimeSpan.FromMilliseconds(100), MaxRetries = 0 },
-        }, CancellationToken.None));
+        var first = await TimedOutFirstAsync(harness, engine);
 
         var started = EngineHarness.Started(await engine.RetryAsync(
             new RetryRequest { OperationId = first.Id, Policy = Policies.Fast }, CancellationToken.None));
-        var watch = await engine.WatchAsync(started.Id, CancellationToken.None);
-        await foreach (var update in watch!)
-        {
-            if (update.Task is { Outcome: TaskOutcome.Running, AgentJobId.Length: > 0 })
-            {
-                break;
-            }
-        }
+        // The run may get there before the watch subscribes: the condition is checked on the whole operation (the
+        // watch's first event) too, not only on later task events (waiting for a task event that was published before
+        // the subscription hung this test).
+        await OperationWaits.WaitForAsync(engine, started.Id, o => o.Tasks.Any(t => t is { Outcome: TaskOutcome.Running, AgentJobId.Length: > 0 }));
 
         slow.ReleaseAll();
         var retry = await engine.WaitAsync(started.Id, CancellationToken.None);
@@ -112,6 +102,22 @@ public sealed class FleetEngineRetryTests
 
         Assert.False(retry.IsSuccess);
         Assert.Equal(FleetErrorCode.FailedPrecondition, retry.Error.Code);
+    }
+
+    /// <summary>A snapshot of the one host whose attempt times out (manual clock) with no retry left, its job left running.</summary>
+    private static async Task<FleetOperation> TimedOutFirstAsync(EngineHarness harness, FleetEngine engine)
+    {
+        var timeout = TimeSpan.FromMilliseconds(100);
+        var started = EngineHarness.Started(await engine.StartSnapshotAsync(new SnapshotRequest
+        {
+            Hosts = HostSelector.Everything,
+            Policy = Policies.Fast with { HostTimeout = timeout, MaxRetries = 0 },
+        }, CancellationToken.None));
+        await OperationWaits.WaitForJobIdsAsync(engine, started.Id, 1);
+
+        // Armed: the lease renewal, the cancel poll and the attempt's timeout.
+        await harness.AdvanceWhenArmedAsync(3, timeout);
+        return await EngineHarness.FinishedAsync(engine, started);
     }
 
     private static async Task WaitUntilTerminalAsync(FakeJob job)

@@ -2,6 +2,7 @@ using HvFleet.Orchestrator.Agents;
 using HvFleet.Orchestrator.Operations;
 using HvFleet.Orchestrator.Store;
 using HvFleet.Orchestrator.Tests.Fakes;
+using HvFleet.Testing;
 
 namespace HvFleet.Orchestrator.Tests.Fanout;
 
@@ -61,18 +62,25 @@ public sealed class FleetEngineSnapshotTests
     [Fact]
     public async Task StartSnapshot_AgentTooSlow_TimedOutAfterRetriesWithoutSecondCheckpoint()
     {
-        await using var harness = new EngineHarness();
+        await using var harness = new EngineHarness(new ManualTimeProvider());
         harness.Fleet.Add("fast", "", "g1");
         var slow = harness.Fleet.Add("slow", "", "g1");
         slow.HoldJobs = true;
         slow.IgnoreCancel = false;
         var engine = harness.NewEngine();
-
-        var final = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(new SnapshotRequest
+        var timeout = TimeSpan.FromMilliseconds(150);
+        var started = EngineHarness.Started(await engine.StartSnapshotAsync(new SnapshotRequest
         {
             Hosts = HostSelector.Everything,
-            Policy = Policies.Fast with { HostTimeout = TimeSpan.FromMilliseconds(150), MaxRetries = 1 },
+            Policy = Policies.Fast with { HostTimeout = timeout, MaxRetries = 1, RetryBackoff = TimeSpan.Zero, RetryBackoffMax = TimeSpan.Zero },
         }, CancellationToken.None));
+        await OperationWaits.WaitForAsync(engine, started.Id, o =>
+            o.Tasks.Any(t => t is { HostName: "fast", Outcome: TaskOutcome.Succeeded }) && o.Tasks.Any(t => t is { HostName: "slow", AgentJobId.Length: > 0 }));
+
+        // Each attempt of the slow host times out on the manual clock (armed: the lease renewal, the cancel poll and the attempt's timeout).
+        await harness.AdvanceWhenArmedAsync(3, timeout);
+        await harness.AdvanceWhenArmedAsync(3, timeout);
+        var final = await EngineHarness.FinishedAsync(engine, started);
 
         var timedOut = Assert.Single(final.Tasks, t => t.HostName == "slow");
         Assert.Equal(TaskOutcome.TimedOut, timedOut.Outcome);

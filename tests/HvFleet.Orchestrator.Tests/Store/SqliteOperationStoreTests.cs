@@ -139,6 +139,27 @@ public sealed class SqliteOperationStoreTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task RequestCancel_RunnerWritesRunningAfterwards_CancellingKeptUntilItEnds()
+    {
+        var operation = Sample("op-c", "") with { State = OperationState.Running };
+        await _store.CreateAsync(operation, CancellationToken.None);
+
+        var marked = await _store.RequestCancelAsync("op-c", CancellationToken.None);
+        // The runner, which has not seen the cancel yet, writes its own fields with the state it knows.
+        await _store.UpdateOperationAsync(operation with { State = OperationState.Running, Message = "still running here" }, CancellationToken.None);
+        var afterRunnerWrite = await _store.GetAsync("op-c", CancellationToken.None);
+        await _store.UpdateOperationAsync(operation with { State = OperationState.Cancelled, Message = "cancelled" }, CancellationToken.None);
+
+        Assert.Equal(OperationState.Cancelling, marked!.State);
+        Assert.Equal((OperationState.Cancelling, "still running here"), (afterRunnerWrite!.State, afterRunnerWrite.Message));
+        Assert.Equal(OperationState.Cancelled, await _store.GetStateAsync("op-c", CancellationToken.None));
+        // An ended operation is not marked; an unknown one is null.
+        Assert.Equal(OperationState.Cancelled, (await _store.RequestCancelAsync("op-c", CancellationToken.None))!.State);
+        Assert.Null(await _store.RequestCancelAsync("nope", CancellationToken.None));
+        Assert.Null(await _store.GetStateAsync("nope", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task SavePlan_ReplacesTasksAndMarksPlanned()
     {
         await _store.CreateAsync(Sample("op1", "") with { Tasks = [], IsPlanned = false }, CancellationToken.None);

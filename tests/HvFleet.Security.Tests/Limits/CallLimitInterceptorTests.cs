@@ -35,6 +35,61 @@ public sealed class CallLimitInterceptorTests
     }
 
     [Fact]
+    public async Task InterceptAsync_OverThePerMinuteLimit_RefusalSaysWhenTheOldestCallLeavesTheWindow()
+    {
+        var interceptor = Create(new CallLimitOptions { MaxMutatingCallsPerMinute = 3 });
+        for (var i = 0; i < 3; i++)
+        {
+            await interceptor.InterceptAsync(Call(Mutating, "alice"), () => Task.CompletedTask);
+            _time.Advance(TimeSpan.FromSeconds(10));
+        }
+
+        var ex = await Assert.ThrowsAsync<RpcException>(() => interceptor.InterceptAsync(Call(Mutating, "alice"), () => Task.CompletedTask));
+
+        // The first call was 30 s ago: it leaves the minute in 30 s.
+        Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
+        Assert.Equal("30000", ex.Trailers.GetValue(RetryPushback.TrailerName));
+        Assert.True(RetryPushback.TryRead(ex.Trailers, out var retryAfter));
+        Assert.Equal(TimeSpan.FromSeconds(30), retryAfter);
+        Assert.Contains("retry in 30 s", ex.Status.Detail, StringComparison.Ordinal);
+
+        _time.Advance(retryAfter - TimeSpan.FromMilliseconds(1));
+        await Assert.ThrowsAsync<RpcException>(() => interceptor.InterceptAsync(Call(Mutating, "alice"), () => Task.CompletedTask));
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await interceptor.InterceptAsync(Call(Mutating, "alice"), () => Task.CompletedTask);
+    }
+
+    [Fact]
+    public async Task InterceptAsync_OrchestratorCertificate_OrchestratorLimitWhileOtherCallersKeepTheirs()
+    {
+        var interceptor = Create(new CallLimitOptions { MaxMutatingCallsPerMinute = 2, OrchestratorMaxMutatingCallsPerMinute = 5 });
+        for (var i = 0; i < 5; i++)
+        {
+            await interceptor.InterceptAsync(Call(Mutating, "orchestrator", orchestrator: true), () => Task.CompletedTask);
+        }
+
+        var orchestratorRefused = await Assert.ThrowsAsync<RpcException>(
+            () => interceptor.InterceptAsync(Call(Mutating, "orchestrator", orchestrator: true), () => Task.CompletedTask));
+
+        // An admin that is not an orchestrator, and a caller without a certificate, are limited like anyone.
+        for (var i = 0; i < 2; i++)
+        {
+            await interceptor.InterceptAsync(Call(Mutating, "alice"), () => Task.CompletedTask);
+            await interceptor.InterceptAsync(Anonymous(Mutating), () => Task.CompletedTask);
+        }
+
+        var adminRefused = await Assert.ThrowsAsync<RpcException>(() => interceptor.InterceptAsync(Call(Mutating, "alice"), () => Task.CompletedTask));
+        var unknownRefused = await Assert.ThrowsAsync<RpcException>(
+            () => interceptor.InterceptAsync(Anonymous(Mutating), () => Task.CompletedTask));
+
+        Assert.Contains("at most 5 mutating calls per minute per orchestrator (Security:Limits:OrchestratorMaxMutatingCallsPerMinute)",
+            orchestratorRefused.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("at most 2 mutating calls per minute per caller (Security:Limits:MaxMutatingCallsPerMinute)", adminRefused.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(StatusCode.ResourceExhausted, unknownRefused.StatusCode);
+        Assert.True(RetryPushback.TryRead(unknownRefused.Trailers, out _));
+    }
+
+    [Fact]
     public async Task InterceptAsync_TooManyOpenStreams_ResourceExhaustedAndFreedWhenOneEnds()
     {
         var interceptor = Create(new CallLimitOptions { MaxConcurrentStreamsPerCaller = 2 });
@@ -64,10 +119,13 @@ public sealed class CallLimitInterceptorTests
     private CallLimitInterceptor Create(CallLimitOptions options) =>
         new(new MethodRoles(), Options.Create(options), _time, NullLogger<CallLimitInterceptor>.Instance);
 
-    private static FakeServerCallContext Call(string method, string caller, MethodType type = MethodType.Unary)
+    private static FakeServerCallContext Call(string method, string caller, MethodType type = MethodType.Unary, bool orchestrator = false)
     {
         var context = new FakeServerCallContext(method, type);
-        new CallerIdentity(caller, FleetRole.Admin, null).Set(context);
+        new CallerIdentity(caller, FleetRole.Admin, null) { IsOrchestrator = orchestrator }.Set(context);
         return context;
     }
+
+    /// <summary>A call whose caller authorization did not identify (no certificate): keyed by its peer.</summary>
+    private static FakeServerCallContext Anonymous(string method) => new(method);
 }

@@ -40,6 +40,24 @@ public sealed class PkiCommandsTests
     }
 
     [Fact]
+    public async Task IssueAsync_Orchestrator_CertificateMarkedAndItsCallerIsAnOrchestrator()
+    {
+        using var pki = await TestPki.CreateAsync();
+        var (plainPath, plainKey) = await pki.IssueAsync("alice", "admin");
+        Assert.True((await pki.Commands.IssueAsync(pki.Directory, "orchestrator", "admin", [], [], pki.Directory,
+            new PkiOptions { Orchestrator = true }, CancellationToken.None)).Succeeded);
+
+        using var plain = X509Certificate2.CreateFromPemFile(plainPath, plainKey);
+        using var orchestrator = X509Certificate2.CreateFromPemFile(Path.Combine(pki.Directory, PkiFiles.Certificate("orchestrator")),
+            Path.Combine(pki.Directory, PkiFiles.Key("orchestrator")));
+
+        Assert.Contains(FleetUsages.OrchestratorUri, FleetRoles.GetSubjectAltNameUris(orchestrator));
+        Assert.Equal(FleetRole.Admin, FleetRoles.FromCertificate(orchestrator));
+        Assert.True(CallerIdentity.FromCertificate(orchestrator).IsOrchestrator);
+        Assert.False(CallerIdentity.FromCertificate(plain).IsOrchestrator);
+    }
+
+    [Fact]
     public async Task InitAsync_Ca_IsTenYearCertificateAuthorityThatSignsCertificates()
     {
         using var pki = await TestPki.CreateAsync();

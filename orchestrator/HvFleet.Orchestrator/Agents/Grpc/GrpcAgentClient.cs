@@ -2,12 +2,14 @@ using System.Runtime.CompilerServices;
 using HvFleet.Protos.Agent.V1;
 using HvFleet.Rpc;
 using HvFleet.Rpc.Client;
+using HvFleet.Security.Limits;
 using Grpc.Health.V1;
 
 namespace HvFleet.Orchestrator.Agents.Grpc;
 
 /// <summary><see cref="IAgentClient"/> over the agent's gRPC API. RPC statuses become <see cref="AgentCallException"/>
-/// with the same code; a cancelled or timed-out caller sees <see cref="OperationCanceledException"/>.</summary>
+/// with the same code (and, for RESOURCE_EXHAUSTED, the delay of the <see cref="RetryPushback"/> trailer); a cancelled
+/// or timed-out caller sees <see cref="OperationCanceledException"/>.</summary>
 internal sealed class GrpcAgentClient : IAgentClient
 {
     private readonly HostAgent.HostAgentClient _agent;
@@ -206,5 +208,6 @@ internal sealed class GrpcAgentClient : IAgentClient
     private static Exception Translate(RpcException ex, CancellationToken cancellationToken) =>
         cancellationToken.IsCancellationRequested
             ? new OperationCanceledException(ex.Message, ex, cancellationToken)
-            : new AgentCallException((AgentStatusCode)(int)ex.StatusCode, ex.Status.Detail, ex);
+            : new AgentCallException((AgentStatusCode)(int)ex.StatusCode, ex.Status.Detail,
+                ex.StatusCode == StatusCode.ResourceExhausted && RetryPushback.TryRead(ex.Trailers, out var retryAfter) ? retryAfter : null, ex);
 }
