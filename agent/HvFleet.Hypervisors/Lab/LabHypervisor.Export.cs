@@ -16,8 +16,11 @@ public sealed partial class LabHypervisor
     /// <c>Snapshots</c>; JSON stands in for .vmcx) plus <c>hvfleet-export.json</c>, into a
     /// temporary folder beside the target that is renamed into place at the end. Cancellation or
     /// failure removes it, leaving nothing behind. Snapshot files are frozen, so the export holds
-    /// the moment the snapshot was taken whatever the running VMs write meanwhile. Errors use the
-    /// Msvm family, as the export methods do (reference §3.2, §5.4).
+    /// the moment the snapshot was taken whatever the running VMs write meanwhile. Every file is
+    /// hashed from the bytes written and checked against the digest recorded at snapshot time (a
+    /// damaged checkpoint fails the export). The target is reached from the request's export root
+    /// through <see cref="ConfinedExport"/>: a link on the way is refused (AccessDenied). Errors use
+    /// the Msvm family, as the export methods do (reference §3.2, §5.4).
     /// </remarks>
     public async Task<OperationResult> ExportSnapshotAsync(ExportRequest request, IOperationObserver observer, CancellationToken cancellationToken)
     {
