@@ -7,7 +7,7 @@ namespace HvFleet.Benchmarks.Export;
 /// <summary>Lab hypervisors for the benchmark: one seeded group of 4 VMs, guest I/O off, no injected faults.</summary>
 internal static class BenchmarkLab
 {
-    public static LabHypervisor Create(string directory, long diskBytes, LabCopyMethod method, bool rehash = true) =>
+    public static LabHypervisor Create(string directory, long diskBytes, LabCopyMethod method) =>
         new(Options.Create(new LabHypervisorOptions
         {
             Directory = directory,
@@ -17,7 +17,6 @@ internal static class BenchmarkLab
             SeedDiskSizeBytes = diskBytes,
             GuestIoEnabled = false,
             CopyMethod = method,
-            RehashOnExport = rehash,
             CopyBufferSize = 4 * 1024 * 1024,
         }), TimeProvider.System, NullLogger<LabHypervisor>.Instance);
 }

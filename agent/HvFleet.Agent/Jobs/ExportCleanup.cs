@@ -1,3 +1,5 @@
+using HvFleet.Hypervisors.Confinement;
+
 namespace HvFleet.Agent.Jobs;
 
 /// <summary>
@@ -15,67 +17,50 @@ internal static class ExportCleanup
 
     /// <summary>
     /// Deletes the target's temporary folders and, when <paramref name="removeTarget"/> is set
-    /// (the interrupted job created the target), the target itself. Links are unlinked, never
-    /// followed. Returns the paths removed.
+    /// (the interrupted job created the target), the target itself. The target's folder is reached
+    /// from the filesystem root one component at a time without following links (the job's path
+    /// was link-free when it was confined), so a folder since swapped for a link is refused with a
+    /// <see cref="ConfinementException"/> and nothing outside the export root is deleted; links
+    /// inside are unlinked, never followed. Returns the paths removed.
     /// </summary>
     public static IReadOnlyList<string> RemovePartialExport(string exportDirectory, bool removeTarget)
     {
         var target = Path.TrimEndingDirectorySeparator(Path.GetFullPath(exportDirectory));
-        var parent = Path.GetDirectoryName(target);
+        var parentPath = Path.GetDirectoryName(target);
         var name = Path.GetFileName(target);
         var removed = new List<string>();
-        if (string.IsNullOrEmpty(parent) || string.IsNullOrEmpty(name) || !Directory.Exists(parent))
+        if (string.IsNullOrEmpty(parentPath) || string.IsNullOrEmpty(name))
         {
             return removed;
         }
 
-        var prefix = TempPrefix(name);
-        foreach (var candidate in Directory.EnumerateFileSystemEntries(parent))
+        ConfinedDirectory parent;
+        try
         {
-            if (Path.GetFileName(candidate).StartsWith(prefix, StringComparison.Ordinal) && Remove(candidate))
-            {
-                removed.Add(candidate);
-            }
+            parent = ConfinedDirectory.Open(Path.GetPathRoot(target)!, parentPath, create: false);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return removed;
         }
 
-        if (removeTarget && Remove(target))
+        using (parent)
         {
-            removed.Add(target);
+            var prefix = TempPrefix(name);
+            foreach (var entry in parent.EntryNames())
+            {
+                if (entry.StartsWith(prefix, StringComparison.Ordinal) && parent.Delete(entry))
+                {
+                    removed.Add(parent.PathOf(entry));
+                }
+            }
+
+            if (removeTarget && parent.Delete(name))
+            {
+                removed.Add(target);
+            }
         }
 
         return removed;
-    }
-
-    private static bool Remove(string path)
-    {
-        var info = new FileInfo(path);
-        if (info.LinkTarget is not null)
-        {
-            // Unlink only: a link in an export area must never lead the cleanup elsewhere.
-            if (OperatingSystem.IsWindows() && Directory.Exists(path))
-            {
-                Directory.Delete(path, recursive: false);
-            }
-            else
-            {
-                File.Delete(path);
-            }
-
-            return true;
-        }
-
-        if (info.Exists)
-        {
-            info.Delete();
-            return true;
-        }
-
-        if (Directory.Exists(path))
-        {
-            Directory.Delete(path, recursive: true);
-            return true;
-        }
-
-        return false;
     }
 }

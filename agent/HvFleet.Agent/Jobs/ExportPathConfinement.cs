@@ -1,3 +1,4 @@
+using HvFleet.Hypervisors;
 using HvFleet.Security.Paths;
 
 namespace HvFleet.Agent.Jobs;
@@ -16,10 +17,18 @@ internal static class ExportPathConfinement
     /// <summary>
     /// Returns the confined path, or null with <paramref name="error"/> saying why the path is refused.
     /// </summary>
-    public static string? Confine(string? path, IReadOnlyList<string> exportRoots, out string? error)
+    public static string? Confine(string? path, IReadOnlyList<string> exportRoots, out string? error) =>
+        Confine(path, exportRoots, out _, out error);
+
+    /// <summary>
+    /// As above; <paramref name="root"/> is the resolved export root the path lies under, from which
+    /// the backend opens it again when it writes (see <see cref="ExportRequest.ExportRoot"/>).
+    /// </summary>
+    public static string? Confine(string? path, IReadOnlyList<string> exportRoots, out string? root, out string? error)
     {
         var decision = ExportPathPolicy.Evaluate(path, exportRoots);
         error = decision.Reason;
+        root = decision.Root;
         return decision.Path;
     }
 }

@@ -76,7 +76,7 @@ internal static class JobRequestValidator
     {
         var errors = new List<FieldError>();
         ValidateId("snapshot_id", request.SnapshotId, errors);
-        var directory = ExportPathConfinement.Confine(request.ExportDirectory, exportRoots, out var pathError);
+        var directory = ExportPathConfinement.Confine(request.ExportDirectory, exportRoots, out var root, out var pathError);
         if (pathError is not null)
         {
             errors.Add(new("export_directory", pathError));
@@ -110,7 +110,7 @@ internal static class JobRequestValidator
         }
 
         ValidateRequestId(requestId, errors);
-        confined = errors.Count == 0 ? request with { ExportDirectory = directory! } : null;
+        confined = errors.Count == 0 ? request with { ExportDirectory = directory!, ExportRoot = root } : null;
         return errors;
     }
 

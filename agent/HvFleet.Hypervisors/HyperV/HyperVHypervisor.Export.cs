@@ -21,7 +21,7 @@ internal sealed partial class HyperVHypervisor
         }
 
         var progress = new ProgressObserver(observer);
-        var target = ExportTarget.Prepare(request.ExportDirectory, request.Overwrite, IsLocalHost);
+        var target = ExportTarget.Prepare(request.ExportDirectory, request.Overwrite, IsLocalHost, request.ExportRoot);
         var snapshotId = collection is not null
             ? WmiValues.ToText(collection["CollectionID"]) ?? request.SnapshotId
             : SnapshotIdOf(WmiValues.ToText(vmSnapshot!["InstanceID"]) ?? request.SnapshotId);

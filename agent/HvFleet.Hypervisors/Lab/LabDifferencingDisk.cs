@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
 
 namespace HvFleet.Hypervisors.Lab;
 
@@ -39,6 +40,33 @@ internal static class LabDifferencingDisk
         Action<long>? onBytes,
         CancellationToken cancellationToken)
     {
+        try
+        {
+            using var output = File.OpenHandle(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            return await WriteAsync(source, baseFile, output, baseSha256, resultSha256, blockSize, onBytes, cancellationToken);
+        }
+        catch
+        {
+            File.Delete(destination);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// As above, into <paramref name="destination"/>, a new, empty file the caller created (and
+    /// removes on failure). The result also carries the SHA-256 of both inputs as read, so that the
+    /// caller can check them against the digests recorded when the snapshots were taken.
+    /// </summary>
+    public static async Task<LabDeltaResult> WriteAsync(
+        string source,
+        string baseFile,
+        SafeFileHandle destination,
+        string baseSha256,
+        string resultSha256,
+        int blockSize,
+        Action<long>? onBytes,
+        CancellationToken cancellationToken)
+    {
         using var src = File.OpenHandle(source, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
         using var bas = File.OpenHandle(baseFile, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
         long length = RandomAccess.GetLength(src);
@@ -51,9 +79,11 @@ internal static class LabDifferencingDisk
         byte[] previous = ArrayPool<byte>.Shared.Rent(blockSize);
         byte[] record = new byte[8];
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var sourceHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var baseHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         try
         {
-            await using var output = new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1024 * 1024, FileOptions.None);
+            await using var output = new FileStream(destination, FileAccess.Write, 1024 * 1024);
             byte[] header = new byte[HeaderSize];
             Magic.CopyTo(header, 0);
             BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(8), Version);
@@ -73,6 +103,8 @@ internal static class LabDifferencingDisk
                 int size = (int)Math.Min(blockSize, length - offset);
                 ReadExactly(src, current.AsSpan(0, size), offset);
                 ReadExactly(bas, previous.AsSpan(0, size), offset);
+                sourceHash.AppendData(current.AsSpan(0, size));
+                baseHash.AppendData(previous.AsSpan(0, size));
                 if (!current.AsSpan(0, size).SequenceEqual(previous.AsSpan(0, size)))
                 {
                     BinaryPrimitives.WriteInt64LittleEndian(record, index);
@@ -94,12 +126,13 @@ internal static class LabDifferencingDisk
             BinaryPrimitives.WriteInt32LittleEndian(trailer.AsSpan(8), changed);
             await WriteAsync(output, hash, trailer, cancellationToken);
             await output.FlushAsync(cancellationToken);
-            return new LabDeltaResult(output.Length, Convert.ToHexStringLower(hash.GetHashAndReset()), changed, blocks);
-        }
-        catch
-        {
-            File.Delete(destination);
-            throw;
+            return new LabDeltaResult(
+                output.Length,
+                Convert.ToHexStringLower(hash.GetHashAndReset()),
+                changed,
+                blocks,
+                Convert.ToHexStringLower(sourceHash.GetHashAndReset()),
+                Convert.ToHexStringLower(baseHash.GetHashAndReset()));
         }
         finally
         {
@@ -161,7 +194,7 @@ internal static class LabDifferencingDisk
         await output.WriteAsync(bytes, cancellationToken);
     }
 
-    private static void ReadExactly(Microsoft.Win32.SafeHandles.SafeFileHandle handle, Span<byte> buffer, long offset)
+    private static void ReadExactly(SafeFileHandle handle, Span<byte> buffer, long offset)
     {
         int filled = 0;
         while (filled < buffer.Length)

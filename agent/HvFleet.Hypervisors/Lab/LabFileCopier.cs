@@ -6,8 +6,9 @@ namespace HvFleet.Hypervisors.Lab;
 
 /// <summary>
 /// Copies a file and computes its SHA-256, the fastest way the platform offers: reflink first
-/// (Auto), then either in-kernel copy_file_range with the hash read running alongside, or one
-/// buffered pass that reads, hashes and writes each chunk. Progress is reported per chunk from
+/// (Auto; the clone is then hashed), else one buffered pass that reads, hashes and writes each
+/// chunk (with a hash) or in-kernel copy_file_range (without one, or when asked for, with the
+/// hash read running alongside). Progress is reported per chunk from
 /// bytes actually copied; cancellation is checked between chunks. The destination must not exist;
 /// on failure or cancellation it is deleted.
 /// </summary>
@@ -38,42 +39,51 @@ internal sealed class LabFileCopier
 
         try
         {
-            using var src = File.OpenHandle(source, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
-            long length = RandomAccess.GetLength(src);
-
-            // Tried for every file: the lab directory and an export directory may sit on different
-            // filesystems, only some of which can reflink. A failed attempt costs two system calls.
-            if (_method == LabCopyMethod.Auto)
-            {
-                using var clone = File.OpenHandle(destination, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
-                if (LabNativeMethods.TryClone(src, clone))
-                {
-                    onBytes?.Invoke(length);
-                    string? sha = computeHash ? await HashAsync(src, length, null, cancellationToken) : null;
-                    return new LabCopyResult(length, sha, LabCopyPath.Reflink);
-                }
-
-                // Not supported here (EOPNOTSUPP, EXDEV, EINVAL): fall back to copying.
-                clone.Close();
-                File.Delete(destination);
-            }
-
-            if (_method is LabCopyMethod.KernelCopy or LabCopyMethod.Auto)
-            {
-                var kernel = await TryKernelCopyAsync(src, destination, length, onBytes, computeHash, cancellationToken);
-                if (kernel is { } done)
-                {
-                    return done;
-                }
-            }
-
-            return await BufferedCopyAsync(src, destination, length, onBytes, computeHash, cancellationToken);
+            using var dst = File.OpenHandle(destination, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+            return await CopyToAsync(source, dst, computeHash, onBytes, cancellationToken);
         }
         catch
         {
             TryDelete(destination);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Copies <paramref name="source"/> into <paramref name="destination"/>, a new, empty file opened
+    /// for reading and writing (the caller created it, e.g. inside a confined directory, and removes
+    /// it on failure). Same progress, hashing and fallbacks as the path overload.
+    /// </summary>
+    public async Task<LabCopyResult> CopyToAsync(string source, SafeFileHandle destination, bool computeHash, Action<long>? onBytes, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var src = File.OpenHandle(source, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+        long length = RandomAccess.GetLength(src);
+
+        // Tried for every file: the lab directory and an export directory may sit on different
+        // filesystems, only some of which can reflink. A failed attempt costs one system call and
+        // leaves the destination empty.
+        if (_method == LabCopyMethod.Auto && LabNativeMethods.TryClone(src, destination))
+        {
+            onBytes?.Invoke(length);
+
+            // The clone shares the source's extents: hashing it reads the very bytes the export holds.
+            string? sha = computeHash ? await HashAsync(destination, length, null, cancellationToken) : null;
+            return new LabCopyResult(length, sha, LabCopyPath.Reflink);
+        }
+
+        // Without a hash, the kernel copies best. With one, a single buffered pass (read, hash,
+        // write each chunk) hashes the very bytes written and reads the source once.
+        if (_method == LabCopyMethod.KernelCopy || (_method == LabCopyMethod.Auto && !computeHash))
+        {
+            var kernel = await TryKernelCopyAsync(src, destination, length, onBytes, computeHash, cancellationToken);
+            if (kernel is { } done)
+            {
+                return done;
+            }
+        }
+
+        return await BufferedCopyAsync(src, destination, length, onBytes, computeHash, cancellationToken);
     }
 
     /// <summary>SHA-256 of a whole file, read in large sequential chunks; <paramref name="onBytes"/> gets each chunk's size.</summary>
@@ -83,11 +93,9 @@ internal sealed class LabFileCopier
         return await HashAsync(handle, RandomAccess.GetLength(handle), onBytes, cancellationToken);
     }
 
-    private async Task<LabCopyResult?> TryKernelCopyAsync(SafeFileHandle src, string destination, long length, Action<long>? onBytes, bool computeHash, CancellationToken cancellationToken)
+    private async Task<LabCopyResult?> TryKernelCopyAsync(SafeFileHandle src, SafeFileHandle dst, long length, Action<long>? onBytes, bool computeHash, CancellationToken cancellationToken)
     {
         // No preallocation: copy_file_range allocates as it goes, as cp does.
-        using var dst = File.OpenHandle(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-
         // The source is immutable while we copy (a frozen snapshot file, or a live disk under its
         // VM lock), so hashing it in a parallel read pass equals hashing what the kernel copies.
         using var hashCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -103,8 +111,6 @@ internal sealed class LabFileCopier
                 // copy_file_range is unavailable for this pair of files: copy in user space.
                 await hashCancel.CancelAsync();
                 await IgnoreAsync(hashTask);
-                dst.Close();
-                File.Delete(destination);
                 return null;
             }
 
@@ -144,9 +150,8 @@ internal sealed class LabFileCopier
         return offset;
     }
 
-    private async Task<LabCopyResult> BufferedCopyAsync(SafeFileHandle src, string destination, long length, Action<long>? onBytes, bool computeHash, CancellationToken cancellationToken)
+    private async Task<LabCopyResult> BufferedCopyAsync(SafeFileHandle src, SafeFileHandle dst, long length, Action<long>? onBytes, bool computeHash, CancellationToken cancellationToken)
     {
-        using var dst = File.OpenHandle(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, length);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         byte[] current = ArrayPool<byte>.Shared.Rent(_chunkSize);
         byte[] next = ArrayPool<byte>.Shared.Rent(_chunkSize);
@@ -178,7 +183,7 @@ internal sealed class LabFileCopier
 
             if (offset != length)
             {
-                throw new IOException($"'{destination}': source ended at {offset} bytes, expected {length}.");
+                throw new IOException($"The source ended at {offset} bytes, expected {length}.");
             }
 
             return new LabCopyResult(length, computeHash ? Convert.ToHexStringLower(hash.GetHashAndReset()) : null, LabCopyPath.Buffered);

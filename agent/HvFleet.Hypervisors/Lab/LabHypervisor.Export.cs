@@ -1,3 +1,7 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using HvFleet.Hypervisors.Confinement;
+
 namespace HvFleet.Hypervisors.Lab;
 
 public sealed partial class LabHypervisor
@@ -12,8 +16,11 @@ public sealed partial class LabHypervisor
     /// <c>Snapshots</c>; JSON stands in for .vmcx) plus <c>hvfleet-export.json</c>, into a
     /// temporary folder beside the target that is renamed into place at the end. Cancellation or
     /// failure removes it, leaving nothing behind. Snapshot files are frozen, so the export holds
-    /// the moment the snapshot was taken whatever the running VMs write meanwhile. Errors use the
-    /// Msvm family, as the export methods do (reference §3.2, §5.4).
+    /// the moment the snapshot was taken whatever the running VMs write meanwhile. Every file is
+    /// hashed from the bytes written and checked against the digest recorded at snapshot time (a
+    /// damaged checkpoint fails the export). The target is reached from the request's export root
+    /// through <see cref="ConfinedExport"/>: a link on the way is refused (AccessDenied). Errors use
+    /// the Msvm family, as the export methods do (reference §3.2, §5.4).
     /// </remarks>
     public async Task<OperationResult> ExportSnapshotAsync(ExportRequest request, IOperationObserver observer, CancellationToken cancellationToken)
     {
@@ -25,24 +32,19 @@ public sealed partial class LabHypervisor
         // Find the snapshot (and base) and mark them in use in one step under the state lock, so a
         // concurrent delete either happens before (not found) or is refused (in use).
         var (snapshot, baseSnapshot, hostName, uses) = await ReadAsync(state => PrepareExport(state, request), cancellationToken);
-        var createdParents = new List<string>();
-        string? staging = null;
-        bool committed = false;
+        ConfinedExport? export = null;
         try
         {
-            CheckExportTarget(target, request.Overwrite);
-            string parent = Path.GetDirectoryName(target)!;
-            CreateParents(parent, createdParents);
-            staging = Path.Combine(parent, "." + Path.GetFileName(target) + ".hvfleet-tmp-" + Guid.NewGuid().ToString("N"));
-            System.IO.Directory.CreateDirectory(staging);
+            // Opened again from the export root, component by component, never through a link:
+            // the folders may have changed since the agent checked the request.
+            export = ConfinedExport.Prepare(request.ExportRoot, target, request.Overwrite, HyperVCodeFamily.Msvm);
 
             await _faults.DelayAsync(BackendOperationKind.ExportSnapshot, cancellationToken);
-            var (manifest, copiedBytes) = await WriteExportAsync(snapshot, baseSnapshot, request.Options, staging, hostName, observer, cancellationToken);
+            var (manifest, copiedBytes) = await WriteExportAsync(snapshot, baseSnapshot, request.Options, export.Staging, hostName, observer, cancellationToken);
 
             _faults.ThrowIfInjected(BackendOperationKind.ExportSnapshot);
             cancellationToken.ThrowIfCancellationRequested();
-            CommitExport(staging, target, request.Overwrite);
-            committed = true;
+            export.Commit();
 
             observer.ReportProgress(new HypervisorProgress(100, copiedBytes, copiedBytes, "Export completed"));
             LogExportCompleted(_logger, snapshot.Id, target, manifest.Files.Count, manifest.TotalBytes);
@@ -65,20 +67,8 @@ public sealed partial class LabHypervisor
         }
         finally
         {
-            if (!committed)
-            {
-                if (staging is not null)
-                {
-                    DeleteDirectoryQuietly(staging);
-                }
-
-                // Folders this export created above the target go too, innermost first, if still empty.
-                for (int i = createdParents.Count - 1; i >= 0; i--)
-                {
-                    TryRemoveEmptyDirectory(createdParents[i]);
-                }
-            }
-
+            // Uncommitted: the staging folder and the parents this export created go.
+            export?.Dispose();
             foreach (var use in uses)
             {
                 use.Dispose();
@@ -102,6 +92,11 @@ public sealed partial class LabHypervisor
         if (Path.GetDirectoryName(target) is null)
         {
             throw HypervisorException.InvalidParameter($"ExportDirectory must not be a filesystem root (got '{request.ExportDirectory}').", HyperVCodeFamily.Msvm);
+        }
+
+        if (request.ExportRoot is { } root && !Path.IsPathFullyQualified(root))
+        {
+            throw HypervisorException.InvalidParameter($"ExportRoot must be a fully qualified path (got '{root}').", HyperVCodeFamily.Msvm);
         }
 
         var options = request.Options ?? throw HypervisorException.InvalidParameter("Export settings are required.", HyperVCodeFamily.Msvm);
@@ -166,27 +161,17 @@ public sealed partial class LabHypervisor
         return (snapshot, baseSnapshot, state.HostName, uses);
     }
 
-    private static void CheckExportTarget(string target, bool overwrite)
-    {
-        if (File.Exists(target))
-        {
-            throw new HypervisorException(HypervisorErrorKind.AlreadyExists, HyperVCodes.MsvmInvalidParameter, HyperVCodeFamily.Msvm,
-                $"Export directory '{target}' exists and is a file.");
-        }
-
-        if (!overwrite && System.IO.Directory.Exists(target) && System.IO.Directory.EnumerateFileSystemEntries(target).Any())
-        {
-            throw new HypervisorException(HypervisorErrorKind.AlreadyExists, HyperVCodes.MsvmInvalidParameter, HyperVCodeFamily.Msvm,
-                $"Export directory '{target}' is not empty; allow overwrite to replace it.");
-        }
-    }
-
-    /// <summary>Writes the whole export into <paramref name="staging"/>; returns its manifest and the data bytes copied.</summary>
+    /// <summary>
+    /// Writes the whole export into <paramref name="staging"/>; returns its manifest and the data
+    /// bytes copied. Files are copied in parallel, each hashed from the bytes as they are written and
+    /// compared with the digest recorded when the snapshot was taken: a checkpoint damaged on disk
+    /// fails the export, naming every file that differs, before any manifest is written.
+    /// </summary>
     private async Task<(LabExportManifest Manifest, long CopiedBytes)> WriteExportAsync(
         LabSnapshotRecord snapshot,
         LabSnapshotRecord? baseSnapshot,
         ExportOptions options,
-        string staging,
+        ConfinedDirectory staging,
         string hostName,
         IOperationObserver observer,
         CancellationToken cancellationToken)
@@ -231,12 +216,12 @@ public sealed partial class LabHypervisor
                 if (options.CopyVmStorage && differencing)
                 {
                     // Differential: only the blocks that changed since the base, as a differencing disk.
-                    files.Add(new ExportFile(source, relative, disk.SizeBytes, null, Path.Combine(LabPaths.MemberDirectory(baseDir!, member.VmId), disk.FileName), baseDisk!.Sha256, disk.Sha256));
+                    files.Add(new ExportFile(source, relative, disk.SizeBytes, disk.Sha256, Path.Combine(LabPaths.MemberDirectory(baseDir!, member.VmId), disk.FileName), baseDisk!.Sha256));
                     manifestVm.DifferencingDisks.Add(disk.FileName);
                 }
                 else if (options.CopyVmStorage && !unchanged)
                 {
-                    files.Add(new ExportFile(source, relative, disk.SizeBytes, _options.RehashOnExport ? null : disk.Sha256));
+                    files.Add(new ExportFile(source, relative, disk.SizeBytes, disk.Sha256));
                 }
 
                 if (unchanged)
@@ -271,49 +256,84 @@ public sealed partial class LabHypervisor
         // Progress counts source bytes read (copied, or compared for a differencing disk).
         long total = files.Sum(c => c.Size);
         long done = 0;
+        var progressGate = new Lock();
         observer.ReportProgress(new HypervisorProgress(0, 0, total, "Exporting"));
-        foreach (var file in files)
+        var written = new LabExportManifestFile[files.Count];
+        var damaged = new string?[files.Count];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount), CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(Enumerable.Range(0, files.Count), parallel, async (index, token) =>
         {
-            string destination = Path.Combine(staging, file.Relative);
-            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            var file = files[index];
             void Progress(long delta)
             {
-                done += delta;
-                observer.ReportProgress(new HypervisorProgress(Percent(done, total, 99), done, total, "Copying " + file.Relative));
+                // Reports from parallel copies are serialized: observers need not be thread-safe.
+                lock (progressGate)
+                {
+                    done += delta;
+                    observer.ReportProgress(new HypervisorProgress(Percent(done, total, 99), done, total, "Copying " + file.Relative));
+                }
             }
 
+            using var directory = staging.OpenOrCreateDirectories(DirectoryOf(file.Relative));
+            using var destination = directory.CreateFile(FileNameOf(file.Relative));
             if (file.BaseSource is not null)
             {
                 var delta = await LabDifferencingDisk.WriteAsync(
-                    file.Source, file.BaseSource, destination, file.BaseSha256!, file.ResultSha256!, LabDifferencingDisk.DefaultBlockSize, Progress, cancellationToken);
+                    file.Source, file.BaseSource, destination, file.BaseSha256!, file.ExpectedSha256!, LabDifferencingDisk.DefaultBlockSize, Progress, token);
                 LogDifferencingDiskWritten(_logger, file.Relative, delta.ChangedBlocks, delta.TotalBlocks, delta.Bytes);
-                manifest.Files.Add(new LabExportManifestFile { Path = file.Relative, Size = delta.Bytes, Sha256 = delta.Sha256 });
-                continue;
+                written[index] = new LabExportManifestFile { Path = file.Relative, Size = delta.Bytes, Sha256 = delta.Sha256 };
+                damaged[index] = Mismatch(file.Relative, file.ExpectedSha256, delta.SourceSha256) ?? Mismatch(file.Relative + " (differential base)", file.BaseSha256, delta.BaseSha256);
+                return;
             }
 
-            var copy = await _copier.CopyAsync(file.Source, destination, computeHash: file.KnownSha256 is null, Progress, cancellationToken);
+            var copy = await _copier.CopyToAsync(file.Source, destination, computeHash: true, Progress, token);
             LogFileCopied(_logger, file.Relative, copy.Bytes, copy.Path);
-            manifest.Files.Add(new LabExportManifestFile { Path = file.Relative, Size = copy.Bytes, Sha256 = file.KnownSha256 ?? copy.Sha256! });
+            written[index] = new LabExportManifestFile { Path = file.Relative, Size = copy.Bytes, Sha256 = copy.Sha256! };
+            damaged[index] = Mismatch(file.Relative, file.ExpectedSha256, copy.Sha256!);
+        });
+
+        var mismatches = damaged.OfType<string>().ToList();
+        if (mismatches.Count > 0)
+        {
+            LogExportDigestMismatch(_logger, snapshot.Id, mismatches.Count, string.Join("; ", mismatches));
+            throw new HypervisorException(HypervisorErrorKind.Failed, HyperVCodes.MsvmFailed, HyperVCodeFamily.Msvm,
+                $"Snapshot '{snapshot.Id}' is damaged on disk: {mismatches.Count} exported file(s) differ from the digests recorded when it was taken: "
+                + string.Join("; ", mismatches) + ". Nothing was exported.");
         }
 
+        manifest.Files.AddRange(written);
         foreach (var (relative, config) in configs)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            string destination = Path.Combine(staging, relative);
-            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            await LabStateStore.WriteJsonAsync(destination, config, LabJsonContext.Default.LabVmConfiguration, cancellationToken);
-            manifest.Files.Add(new LabExportManifestFile
+            byte[] json = JsonSerializer.SerializeToUtf8Bytes(config, LabJsonContext.Default.LabVmConfiguration);
+            using (var directory = staging.OpenOrCreateDirectories(DirectoryOf(relative)))
             {
-                Path = relative,
-                Size = new FileInfo(destination).Length,
-                Sha256 = await _copier.HashFileAsync(destination, null, cancellationToken),
-            });
+                WriteNewFile(directory, FileNameOf(relative), json);
+            }
+
+            manifest.Files.Add(new LabExportManifestFile { Path = relative, Size = json.Length, Sha256 = Convert.ToHexStringLower(SHA256.HashData(json)) });
         }
 
         manifest.Files.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
         manifest.TotalBytes = manifest.Files.Sum(f => f.Size);
-        await LabStateStore.WriteJsonAsync(Path.Combine(staging, LabExportManifest.FileName), manifest, LabJsonContext.Default.LabExportManifest, cancellationToken);
+        WriteNewFile(staging, LabExportManifest.FileName, JsonSerializer.SerializeToUtf8Bytes(manifest, LabJsonContext.Default.LabExportManifest));
         return (manifest, total);
+    }
+
+    /// <summary>A description of the difference, or null when the digest read is the one recorded (or none was recorded).</summary>
+    private static string? Mismatch(string relative, string? recorded, string read) =>
+        recorded is null || string.Equals(recorded, read, StringComparison.OrdinalIgnoreCase)
+            ? null
+            : $"{relative} (recorded SHA-256 {recorded}, read {read})";
+
+    private static string DirectoryOf(string relative) => relative.LastIndexOf('/') is var slash and >= 0 ? relative[..slash] : "";
+
+    private static string FileNameOf(string relative) => relative[(relative.LastIndexOf('/') + 1)..];
+
+    private static void WriteNewFile(ConfinedDirectory directory, string name, byte[] content)
+    {
+        using var handle = directory.CreateFile(name);
+        RandomAccess.Write(handle, content, 0);
     }
 
     private static LabVmConfiguration Configuration(LabSnapshotRecord snapshot, LabSnapshotMemberRecord member, List<LabVmConfigurationDisk> disks, bool runtime, bool isSnapshot) => new()
@@ -338,81 +358,15 @@ public sealed partial class LabHypervisor
     /// One data file of an export: copied from <see cref="Source"/>, or, with a <see cref="BaseSource"/>,
     /// written as a differencing disk of the blocks that differ from it.
     /// </summary>
+    /// <remarks>
+    /// <see cref="ExpectedSha256"/> is the digest recorded when the snapshot was taken (null when none
+    /// was recorded); for a differencing disk it is the source disk's, and <see cref="BaseSha256"/> the base's.
+    /// </remarks>
     private sealed record ExportFile(
         string Source,
         string Relative,
         long Size,
-        string? KnownSha256,
+        string? ExpectedSha256,
         string? BaseSource = null,
-        string? BaseSha256 = null,
-        string? ResultSha256 = null);
-
-    /// <summary>Moves the finished export into place; an old target is replaced only now, and restored if that fails.</summary>
-    private static void CommitExport(string staging, string target, bool overwrite)
-    {
-        if (!System.IO.Directory.Exists(target))
-        {
-            System.IO.Directory.Move(staging, target);
-            return;
-        }
-
-        if (!System.IO.Directory.EnumerateFileSystemEntries(target).Any())
-        {
-            System.IO.Directory.Delete(target);
-            System.IO.Directory.Move(staging, target);
-            return;
-        }
-
-        if (!overwrite)
-        {
-            CheckExportTarget(target, overwrite);
-        }
-
-        string old = Path.Combine(Path.GetDirectoryName(target)!, "." + Path.GetFileName(target) + ".hvfleet-old-" + Guid.NewGuid().ToString("N"));
-        System.IO.Directory.Move(target, old);
-        try
-        {
-            System.IO.Directory.Move(staging, target);
-        }
-        catch
-        {
-            System.IO.Directory.Move(old, target);
-            throw;
-        }
-
-        System.IO.Directory.Delete(old, recursive: true);
-    }
-
-    private static void CreateParents(string directory, List<string> created)
-    {
-        var missing = new Stack<string>();
-        for (string? dir = directory; dir is not null && !System.IO.Directory.Exists(dir); dir = Path.GetDirectoryName(dir))
-        {
-            missing.Push(dir);
-        }
-
-        while (missing.Count > 0)
-        {
-            string dir = missing.Pop();
-            System.IO.Directory.CreateDirectory(dir);
-            created.Add(dir);
-        }
-    }
-
-    private static void TryRemoveEmptyDirectory(string path)
-    {
-        try
-        {
-            if (System.IO.Directory.Exists(path) && !System.IO.Directory.EnumerateFileSystemEntries(path).Any())
-            {
-                System.IO.Directory.Delete(path);
-            }
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
+        string? BaseSha256 = null);
 }

@@ -37,6 +37,9 @@ public sealed partial class LabHypervisor
     [LoggerMessage(EventId = 1022, EventName = "LabExportCancelled", Level = LogLevel.Information, Message = "Export of snapshot {SnapshotId} to {Directory} was cancelled; nothing was left behind")]
     private static partial void LogExportCancelled(ILogger logger, string snapshotId, string directory);
 
+    [LoggerMessage(EventId = 1029, EventName = "LabExportDigestMismatch", Level = LogLevel.Error, Message = "Snapshot {SnapshotId} is damaged on disk: {Count} file(s) differ from the digests recorded when it was taken: {Files}")]
+    private static partial void LogExportDigestMismatch(ILogger logger, string snapshotId, int count, string files);
+
     [LoggerMessage(EventId = 1030, EventName = "LabSnapshotDeleted", Level = LogLevel.Information, Message = "Deleted snapshot {SnapshotId} '{Name}'")]
     private static partial void LogSnapshotDeleted(ILogger logger, string snapshotId, string name);
 

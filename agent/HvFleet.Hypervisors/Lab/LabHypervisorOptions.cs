@@ -46,16 +46,6 @@ public sealed class LabHypervisorOptions
     /// <summary>How disk files are copied (snapshots and exports). Default <see cref="LabCopyMethod.Auto"/>.</summary>
     public LabCopyMethod CopyMethod { get; set; } = LabCopyMethod.Auto;
 
-    /// <summary>
-    /// Whether exports hash every disk file again while copying it (true), or take the SHA-256
-    /// recorded when the snapshot captured the disk (false). Snapshot disk files are written once,
-    /// under the VM's lock, and hashed from the very bytes written; they never change afterwards,
-    /// so the recorded digest is the digest of what the export copies, and the copy can be a pure
-    /// reflink or in-kernel copy with no read pass (the export benchmark measures both). Set true
-    /// to re-read and re-hash every file, e.g. to catch storage corruption. Default false.
-    /// </summary>
-    public bool RehashOnExport { get; set; }
-
     /// <summary>Latency and failures injected into every operation. Default: none.</summary>
     public LabFaultOptions Faults { get; set; } = new();
 

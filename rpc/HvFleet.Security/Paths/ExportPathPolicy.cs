@@ -86,7 +86,7 @@ public static class ExportPathPolicy
                 // Only a path inside a root is worth telling apart from a file: outside, it is simply refused.
                 return File.Exists(resolved)
                     ? ExportPathDecision.Invalid("names an existing file, not a directory")
-                    : ExportPathDecision.Allowed(resolved);
+                    : ExportPathDecision.Allowed(resolved, resolvedRoot);
             }
 
             if (string.Equals(resolved, resolvedRoot, PathComparison))

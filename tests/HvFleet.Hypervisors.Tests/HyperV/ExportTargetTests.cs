@@ -14,14 +14,44 @@ public sealed class ExportTargetTests : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     [Fact]
-    public void Prepare_Local_StagesInAHiddenSiblingAndTouchesNothing()
+    public void Prepare_Local_CreatesAHiddenSiblingStagingFolderForHyperVAndLeavesTheTargetAlone()
     {
-        var target = ExportTarget.Prepare(Path.Combine(_root, "export"), overwrite: false, local: true);
+        var target = ExportTarget.Prepare(Path.Combine(_root, "export"), overwrite: false, local: true, root: _root);
 
         Assert.Equal(_root, Path.GetDirectoryName(target.WorkingDirectory));
         Assert.StartsWith(".export.hvfleet-", Path.GetFileName(target.WorkingDirectory), StringComparison.Ordinal);
         Assert.Equal(target.WorkingDirectory, target.Staging);
+
+        // Hyper-V is handed a real folder the agent created (not a link), and nothing else exists yet.
+        var staging = new DirectoryInfo(target.WorkingDirectory);
+        Assert.True(staging.Exists);
+        Assert.Null(staging.LinkTarget);
+        Assert.Equal([staging.Name], Directory.EnumerateFileSystemEntries(_root).Select(Path.GetFileName));
+
+        target.Rollback();
         Assert.Empty(Directory.EnumerateFileSystemEntries(_root));
+    }
+
+    [Fact]
+    public void Prepare_FolderUnderTheRootIsALink_IsAccessDeniedAndNothingIsCreatedOutside()
+    {
+        var outside = Path.Combine(_root + "-outside");
+        Directory.CreateDirectory(outside);
+        try
+        {
+            Directory.CreateSymbolicLink(Path.Combine(_root, "site"), outside);
+
+            var ex = Assert.Throws<HypervisorException>(() =>
+                ExportTarget.Prepare(Path.Combine(_root, "site", "export"), overwrite: true, local: true, root: _root));
+
+            Assert.Equal(HypervisorErrorKind.AccessDenied, ex.Kind);
+            Assert.Contains("is a symbolic link", ex.Description, StringComparison.Ordinal);
+            Assert.Empty(Directory.EnumerateFileSystemEntries(outside));
+        }
+        finally
+        {
+            Directory.Delete(outside, recursive: true);
+        }
     }
 
     [Fact]

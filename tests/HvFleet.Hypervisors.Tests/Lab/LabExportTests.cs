@@ -7,11 +7,12 @@ namespace HvFleet.Hypervisors.Tests.Lab;
 public sealed class LabExportTests : LabTestBase
 {
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task Export_RehashOrRecordedDigests_ManifestListsEveryFileWithSizeAndDigestOfItsContent(bool rehash)
+    [InlineData(LabCopyMethod.Auto)]
+    [InlineData(LabCopyMethod.Buffered)]
+    [InlineData(LabCopyMethod.KernelCopy)]
+    public async Task Export_EachCopyMethod_ManifestListsEveryFileWithSizeAndDigestOfItsContent(LabCopyMethod method)
     {
-        var lab = Host.Create(o => o.RehashOnExport = rehash);
+        var lab = Host.Create(o => o.CopyMethod = method);
         var (snapshotId, _) = await SnapshotAsync(lab, "Data tier", SnapshotKind.Recovery);
         string target = Path.Combine(Host.NewExportRoot(), "export");
 

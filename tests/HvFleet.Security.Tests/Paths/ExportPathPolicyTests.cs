@@ -98,6 +98,19 @@ public sealed class ExportPathPolicyTests : IDisposable
     }
 
     [Fact]
+    public void Evaluate_InsideALinkedRoot_ReportsTheResolvedRootTheWriterOpensFrom()
+    {
+        var linkedRoot = Path.Combine(_base, "exports-link");
+        Directory.CreateSymbolicLink(linkedRoot, _root);
+
+        var decision = ExportPathPolicy.Evaluate(Path.Combine(linkedRoot, "host1"), [_outside, linkedRoot]);
+
+        Assert.Equal(ExportPathVerdict.Allowed, decision.Verdict);
+        Assert.Equal(Path.Combine(_root, "host1"), decision.Path);
+        Assert.Equal(_root, decision.Root);
+    }
+
+    [Fact]
     public void Evaluate_SymlinkInsideRootPointingOutside_IsDeniedWithTheResolvedPath()
     {
         var link = Path.Combine(_root, "sneaky");
