@@ -10,8 +10,10 @@ internal sealed partial class JobManager
     /// <summary>
     /// Startup: jobs the store still lists as Pending or Running were cut off by a stop or crash.
     /// A job with a backend job reference is re-attached through <c>IHypervisor.ResumeAsync</c>
-    /// (Hyper-V keeps its jobs); every other one is failed as interrupted, and a partial export
-    /// it left is removed. New jobs are accepted once this returns.
+    /// (Hyper-V keeps its jobs); a checkpoint job whose checkpoints the hypervisor holds (they
+    /// carry the job's identity) is completed with them; every other one is failed as interrupted,
+    /// and a partial export it left is removed. First, a job store that is empty while the host
+    /// holds job checkpoints is warned about. New jobs are accepted once this returns.
     /// </summary>
     public async Task RecoverAsync(CancellationToken cancellationToken)
     {
