@@ -19,6 +19,18 @@ public interface IHypervisor
     /// <summary>Snapshot collections and per-VM snapshots, optionally filtered.</summary>
     Task<IReadOnlyList<SnapshotInfo>> ListSnapshotsAsync(SnapshotFilter filter, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Checkpoints carrying an identity that <paramref name="origin"/> matches (same job id or same
+    /// request id, see <see cref="SnapshotOrigin.Matches"/>), oldest first. Backends that keep the
+    /// origin in <see cref="SnapshotInfo.Origin"/> need not override this.
+    /// </summary>
+    async Task<IReadOnlyList<SnapshotInfo>> FindSnapshotsByOriginAsync(SnapshotOrigin origin, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(origin);
+        var all = await ListSnapshotsAsync(SnapshotFilter.All, cancellationToken);
+        return [.. all.Where(s => origin.Matches(s.Origin))];
+    }
+
     /// <summary>Checkpoints a VM group (one snapshot collection) or chosen VMs (one snapshot each).</summary>
     Task<OperationResult> CreateSnapshotAsync(SnapshotRequest request, IOperationObserver observer, CancellationToken cancellationToken);
 

@@ -61,7 +61,8 @@ public sealed record SnapshotInfo(
     SnapshotScope Scope,
     DateTimeOffset CreatedAt,
     string? CollectionId,
-    IReadOnlyList<VmSnapshotInfo> Members);
+    IReadOnlyList<VmSnapshotInfo> Members,
+    SnapshotOrigin? Origin = null);
 
 /// <summary>One VM captured in a snapshot.</summary>
 public sealed record VmSnapshotInfo(string VmId, string VmName, string SnapshotId);
@@ -100,8 +101,11 @@ public sealed record SnapshotTarget
     public static SnapshotTarget VirtualMachines(IReadOnlyList<string> vmIds) => new(null, vmIds);
 }
 
-/// <summary>A snapshot to take.</summary>
-public sealed record SnapshotRequest(SnapshotTarget Target, SnapshotKind Kind, string? Name, ConsistencyLevel Consistency = ConsistencyLevel.Default);
+/// <summary>
+/// A snapshot to take. <paramref name="Origin"/> is the identity of the job taking it, which the
+/// backend keeps with the checkpoint (see <see cref="SnapshotOrigin"/>); it is not part of what the caller asked for.
+/// </summary>
+public sealed record SnapshotRequest(SnapshotTarget Target, SnapshotKind Kind, string? Name, ConsistencyLevel Consistency = ConsistencyLevel.Default, SnapshotOrigin? Origin = null);
 
 /// <summary>Hyper-V's backup intent (collection class numbering: 1 preserve chain, 2 merge).</summary>
 public enum BackupIntent

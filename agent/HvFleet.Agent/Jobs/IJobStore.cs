@@ -3,6 +3,9 @@ namespace HvFleet.Agent.Jobs;
 /// <summary>Durable job records. Implementations are safe for concurrent use.</summary>
 internal interface IJobStore
 {
+    /// <summary>Where the jobs are kept (the database file), for messages to operators.</summary>
+    string Location => GetType().Name;
+
     /// <summary>
     /// Inserts a new job. When another job already holds the same request id, nothing is written
     /// and that job is returned instead.

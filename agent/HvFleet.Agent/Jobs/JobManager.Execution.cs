@@ -42,7 +42,9 @@ internal sealed partial class JobManager
             LogJobStarted(_logger, runtime.Id, spec.Kind);
             await ExecuteAsync(runtime, async (observer, token) => spec switch
             {
-                CreateSnapshotJobSpec create => await _hypervisor.CreateSnapshotAsync(create.Request, observer, token),
+                // The checkpoint carries the job's identity, so that a restart can find it (RecoverAsync).
+                CreateSnapshotJobSpec create => await _hypervisor.CreateSnapshotAsync(
+                    create.Request with { Origin = new SnapshotOrigin(runtime.Id, runtime.Current.RequestId) }, observer, token),
                 ExportSnapshotJobSpec export => await _hypervisor.ExportSnapshotAsync(export.Request, observer, token),
                 DeleteSnapshotJobSpec delete => await _hypervisor.DeleteSnapshotAsync(delete.SnapshotId, observer, token),
                 _ => throw new InvalidOperationException($"No handler for job spec {spec.GetType().Name}."),
@@ -70,6 +72,16 @@ internal sealed partial class JobManager
         {
             await FailAsync(runtime, ex);
             return;
+        }
+
+        if (result is null && runtime.Spec is CreateSnapshotJobSpec create)
+        {
+            // The backend job is gone, but the checkpoint it made carries the job's identity.
+            var match = await _origins.FindForJobAsync(runtime.Current, create, CancellationToken.None);
+            if (match.Kind == OriginMatchKind.Complete)
+            {
+                result = new OperationResult(match.SnapshotIds);
+            }
         }
 
         if (result is null)

@@ -10,11 +10,14 @@ internal sealed partial class JobManager
     /// <summary>
     /// Startup: jobs the store still lists as Pending or Running were cut off by a stop or crash.
     /// A job with a backend job reference is re-attached through <c>IHypervisor.ResumeAsync</c>
-    /// (Hyper-V keeps its jobs); every other one is failed as interrupted, and a partial export
-    /// it left is removed. New jobs are accepted once this returns.
+    /// (Hyper-V keeps its jobs); a checkpoint job whose checkpoints the hypervisor holds (they
+    /// carry the job's identity) is completed with them; every other one is failed as interrupted,
+    /// and a partial export it left is removed. First, a job store that is empty while the host
+    /// holds job checkpoints is warned about. New jobs are accepted once this returns.
     /// </summary>
     public async Task RecoverAsync(CancellationToken cancellationToken)
     {
+        await _origins.WarnIfStoreLostAsync(_store, cancellationToken);
         var unfinished = new List<AgentJob>();
         unfinished.AddRange(await _store.ListAsync(JobState.Running, int.MaxValue, cancellationToken));
         unfinished.AddRange(await _store.ListAsync(JobState.Pending, int.MaxValue, cancellationToken));
@@ -47,6 +50,19 @@ internal sealed partial class JobManager
                 continue;
             }
 
+            // A checkpoint job cut off after the backend's work: the checkpoint carries the job's
+            // identity, so the hypervisor tells whether the work was done.
+            var match = OriginMatch.None;
+            if (spec is CreateSnapshotJobSpec create && job.State == JobState.Running)
+            {
+                match = await _origins.FindForJobAsync(job, create, cancellationToken);
+                if (match.Kind == OriginMatchKind.Complete)
+                {
+                    await _store.UpdateAsync(_origins.Recovered(job, match, _time.GetUtcNow()) with { Sequence = job.Sequence + 1 }, cancellationToken);
+                    continue;
+                }
+            }
+
             // Nobody can watch these yet (recovery runs before jobs are served), so the terminal
             // state is written straight to the store.
             var removed = RemovePartialExport(job);
@@ -56,7 +72,7 @@ internal sealed partial class JobManager
                 StatusText = "Interrupted",
                 FinishedAt = _time.GetUtcNow(),
                 Error = JobError.Agent("Interrupted", job.State == JobState.Running ? RestartedWhileRunning : RestartedBeforeStart),
-                Warnings = [.. job.Warnings, .. removed.Select(path => "Removed partial export " + path)],
+                Warnings = [.. job.Warnings, .. removed.Select(path => "Removed partial export " + path), .. SnapshotOriginLookup.PartialWarnings(match)],
                 Sequence = job.Sequence + 1,
             }, cancellationToken);
             LogJobInterrupted(_logger, job.Id, job.Kind, job.State);

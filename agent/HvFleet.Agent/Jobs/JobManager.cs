@@ -26,6 +26,7 @@ internal sealed partial class JobManager : IDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<string, JobRuntime> _active = new(StringComparer.Ordinal);
     private readonly JobScheduler _scheduler;
+    private readonly SnapshotOriginLookup _origins;
 
     // Serializes starts (the request-id lookup, the queue-size check and the insert form one step)
     // and lets a drain wait for a start in progress.
@@ -41,6 +42,7 @@ internal sealed partial class JobManager : IDisposable
         _time = time;
         _logger = logger;
         _scheduler = new JobScheduler(_options.MaxConcurrentSnapshots, _options.MaxConcurrentExports);
+        _origins = new SnapshotOriginLookup(hypervisor, logger);
     }
 
     private enum EngineState
@@ -94,6 +96,25 @@ internal sealed partial class JobManager : IDisposable
     {
         ArgumentNullException.ThrowIfNull(spec);
         var payload = spec.ToPayload();
+
+        // A request id the store does not know may still have been checkpointed by a job whose record
+        // was lost (a deleted or emptied job store): the hypervisor has the last word, asked outside
+        // the gate so that starts on other targets do not wait for it.
+        OriginMatch? adopted = null;
+        if (spec is CreateSnapshotJobSpec create && requestId is not null && Refusal() is null
+            && await _store.GetByRequestIdAsync(requestId, cancellationToken) is null)
+        {
+            try
+            {
+                adopted = await _origins.FindForRequestAsync(create, requestId, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return JobStartResult.Refused(JobStartOutcome.Unavailable,
+                    $"The agent could not ask the hypervisor whether request id '{requestId}' was already checkpointed ({ex.Message}); retry later.");
+            }
+        }
+
         await _startGate.WaitAsync(cancellationToken);
         try
         {
@@ -105,6 +126,11 @@ internal sealed partial class JobManager : IDisposable
             if (requestId is not null && await _store.GetByRequestIdAsync(requestId, cancellationToken) is { } known)
             {
                 return Replay(known, payload, requestId);
+            }
+
+            if (adopted is { Kind: not OriginMatchKind.None } match)
+            {
+                return await AdoptAsync(spec, payload, requestId!, match, cancellationToken);
             }
 
             lock (_lock)
@@ -363,6 +389,18 @@ internal sealed partial class JobManager : IDisposable
             LogJobReplayed(_logger, requestId, known.Id);
             return new JobStartResult(JobStartOutcome.Existing, current, null);
         }
+    }
+
+    private async Task<JobStartResult> AdoptAsync(JobSpec spec, string payload, string requestId, OriginMatch match, CancellationToken cancellationToken)
+    {
+        if (match.Kind == OriginMatchKind.OtherTarget)
+        {
+            return new JobStartResult(JobStartOutcome.RequestIdConflict, null,
+                $"request_id '{requestId}' was already used to checkpoint a different target on this host; use a new request id.");
+        }
+
+        var insert = await _store.InsertAsync(_origins.AdoptedJob(spec, payload, requestId, match, _time.GetUtcNow()), cancellationToken);
+        return insert.Inserted ? new JobStartResult(JobStartOutcome.Existing, insert.Job, null) : Replay(insert.Job, payload, requestId);
     }
 
     private void DispatchLocked()

@@ -48,6 +48,9 @@ internal sealed partial class SqliteJobStore : IJobStore, IDisposable
         }.ToString();
     }
 
+    /// <inheritdoc />
+    public string Location => _databasePath;
+
     public async Task<JobInsertResult> InsertAsync(AgentJob job, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

@@ -85,13 +85,13 @@ internal sealed partial class HyperVHypervisor
             var created = CreatedSnapshotIds(completion.JobPath);
             foreach (var id in created)
             {
-                await NameCollectionSnapshotAsync(id, state.Name, cancellationToken);
+                await LabelCollectionSnapshotAsync(id, state.Name, state.Origin, warnings, cancellationToken);
             }
 
             return new OperationResult(created, Warnings: warnings);
         }
 
-        var done = new List<string>(state.Done ?? []) { await NameVmSnapshotAsync(CreatedVmSnapshotPath(completion.JobPath), state.Target, state.Name, cancellationToken) };
+        var done = new List<string>(state.Done ?? []) { await LabelVmSnapshotAsync(CreatedVmSnapshotPath(completion.JobPath), state.Target, state.Name, state.Origin, warnings, cancellationToken) };
         return await SnapshotVmsFromAsync(state, state.Step + 1, done, warnings, progress, cancellationToken);
     }
 

@@ -137,7 +137,8 @@ internal sealed partial class HyperVHypervisor
         var created = memberInfos.Count > 0 ? memberInfos.Min(m => m.CreatedAt) : DateTimeOffset.MinValue;
 
         // The group checkpoint itself cannot be renamed through WMI; we name its VM checkpoints, so
-        // a common member name is the group checkpoint's name (§7: ElementName of each VSSD).
+        // a common member name is the group checkpoint's name (§7: ElementName of each VSSD). The
+        // job's identity is on every member likewise.
         var memberNames = memberInfos.Select(m => m.Name).Distinct(StringComparer.Ordinal).ToList();
         var name = memberNames.Count == 1 && memberNames[0].Length > 0
             ? memberNames[0]
@@ -150,7 +151,8 @@ internal sealed partial class HyperVHypervisor
             SnapshotScope.Collection,
             created,
             groupId,
-            [.. memberInfos.SelectMany(m => m.Members)]);
+            [.. memberInfos.SelectMany(m => m.Members)],
+            memberInfos.Select(m => m.Origin).FirstOrDefault(o => o is not null));
     }
 
     private static SnapshotInfo ReadVmSnapshot(IWmiObject settings, IReadOnlyDictionary<string, string> vmNames)
@@ -167,6 +169,7 @@ internal sealed partial class HyperVHypervisor
             SnapshotScope.VirtualMachine,
             WmiValues.ToDateTime(settings["CreationTime"]) ?? DateTimeOffset.MinValue,
             null,
-            [new VmSnapshotInfo(vmId, vmNames.GetValueOrDefault(vmId, string.Empty), id)]);
+            [new VmSnapshotInfo(vmId, vmNames.GetValueOrDefault(vmId, string.Empty), id)],
+            HyperVOriginNote.Read(settings));
     }
 }

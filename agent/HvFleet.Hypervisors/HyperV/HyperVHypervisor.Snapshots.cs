@@ -47,6 +47,7 @@ internal sealed partial class HyperVHypervisor
             Kind = request.Kind,
             Consistency = request.Consistency,
             Name = request.Name,
+            Origin = request.Origin,
         };
         var result = await SnapshotVmsFromAsync(state, 0, [], [], progress, cancellationToken);
         progress.Complete();
@@ -115,7 +116,7 @@ internal sealed partial class HyperVHypervisor
         string? resultPath = WmiValues.ToText(call.OutParameters["ResultingSnapshotCollection"]) is { Length: > 0 } direct ? direct : null;
         if (call.StartedJob)
         {
-            var state = new HyperVResumeState { Target = collectionId, Kind = request.Kind, Consistency = request.Consistency, Name = request.Name };
+            var state = new HyperVResumeState { Target = collectionId, Kind = request.Kind, Consistency = request.Consistency, Name = request.Name, Origin = request.Origin };
             var job = await _jobs.FollowAsync(RequireJobPath(call), BackendOperationKind.CreateSnapshot, state, observer, cancellationToken);
             warnings.AddRange(job.Warnings);
 
@@ -144,7 +145,7 @@ internal sealed partial class HyperVHypervisor
                     $"The group checkpoint of '{collectionId}' completed but its snapshot collection could not be identified ({added.Count} candidates).");
         }
 
-        await NameCollectionSnapshotAsync(snapshotId, request.Name, cancellationToken);
+        await LabelCollectionSnapshotAsync(snapshotId, request.Name, request.Origin, warnings, cancellationToken);
         return new OperationResult([snapshotId], Warnings: warnings);
     }
 
@@ -178,7 +179,7 @@ internal sealed partial class HyperVHypervisor
             resultPath ??= CreatedVmSnapshotPath(job.JobPath);
         }
 
-        return await NameVmSnapshotAsync(resultPath, vmId, state.Name, cancellationToken);
+        return await LabelVmSnapshotAsync(resultPath, vmId, state.Name, state.Origin, warnings, cancellationToken);
     }
 
     private string? CreatedVmSnapshotPath(string jobPath) =>
@@ -187,8 +188,8 @@ internal sealed partial class HyperVHypervisor
             .Select(o => o.Path)
             .FirstOrDefault(p => p is not null);
 
-    /// <summary>Binds the created VSSD, names it when asked, and returns our snapshot id for it.</summary>
-    private async Task<string> NameVmSnapshotAsync(string? snapshotPath, string vmId, string? name, CancellationToken cancellationToken)
+    /// <summary>Binds the created VSSD, names it when asked, records the job's identity on it, and returns our snapshot id for it.</summary>
+    private async Task<string> LabelVmSnapshotAsync(string? snapshotPath, string vmId, string? name, SnapshotOrigin? origin, List<string> warnings, CancellationToken cancellationToken)
     {
         var snapshot = (snapshotPath is null ? null : Connection.GetObject(snapshotPath))
             ?? throw new HypervisorException(
@@ -196,25 +197,24 @@ internal sealed partial class HyperVHypervisor
                 HyperVCodes.MsvmStatusUnknown,
                 HyperVCodeFamily.Agent,
                 $"The checkpoint of VM '{vmId}' completed but the job named no resulting snapshot.");
-        if (name is not null)
-        {
-            await RenameAsync(snapshot, name, cancellationToken);
-        }
-
+        await LabelAsync(snapshot, name, origin, warnings, cancellationToken);
         return SnapshotIdOf(WmiValues.ToText(snapshot["InstanceID"]) ?? string.Empty);
     }
 
-    /// <summary>A group checkpoint cannot be renamed itself; its VM checkpoints are (see ReadSnapshotCollection).</summary>
-    private async Task NameCollectionSnapshotAsync(string snapshotId, string? name, CancellationToken cancellationToken)
+    /// <summary>
+    /// A group checkpoint cannot be renamed itself, nor carry notes; its VM checkpoints are named
+    /// and carry the job's identity (see ReadSnapshotCollection).
+    /// </summary>
+    private async Task LabelCollectionSnapshotAsync(string snapshotId, string? name, SnapshotOrigin? origin, List<string> warnings, CancellationToken cancellationToken)
     {
-        if (name is null || FindCollection(HyperVNames.SnapshotCollection, snapshotId) is not { } snapshotCollection)
+        if ((name is null && origin is null) || FindCollection(HyperVNames.SnapshotCollection, snapshotId) is not { } snapshotCollection)
         {
             return;
         }
 
         foreach (var member in Connection.GetRelated(RequirePath(snapshotCollection), HyperVNames.CollectedSnapshots, HyperVNames.VirtualSystemSettingData, "Collection", "Member"))
         {
-            await RenameAsync(member, name, cancellationToken);
+            await LabelAsync(member, name, origin, warnings, cancellationToken);
         }
     }
 
@@ -243,12 +243,54 @@ internal sealed partial class HyperVHypervisor
         return settings.GetEmbeddedText();
     }
 
-    /// <summary>Names a checkpoint: ElementName of its VSSD through VSMS.ModifySystemSettings, as [bareos] and [os-win] do.</summary>
-    private async Task RenameAsync(IWmiObject snapshot, string name, CancellationToken cancellationToken)
+    /// <summary>
+    /// Names a checkpoint (ElementName of its VSSD) and records the job's identity in its Notes, in one
+    /// VSMS.ModifySystemSettings, as [bareos] and [os-win] rename checkpoints. A host that refuses the
+    /// notes still gets the name; the checkpoint then lacks the identity, which the job reports as a warning.
+    /// </summary>
+    private async Task LabelAsync(IWmiObject snapshot, string? name, SnapshotOrigin? origin, List<string> warnings, CancellationToken cancellationToken)
     {
-        snapshot["ElementName"] = name;
+        if (origin is null)
+        {
+            if (name is not null)
+            {
+                await ModifySettingsAsync(snapshot, name, null, cancellationToken);
+            }
+
+            return;
+        }
+
+        try
+        {
+            await ModifySettingsAsync(snapshot, name, origin, cancellationToken);
+        }
+        catch (Exception ex) when (ex is HypervisorException or WmiException)
+        {
+            var id = SnapshotIdOf(WmiValues.ToText(snapshot["InstanceID"]) ?? string.Empty);
+            LogOriginNotRecorded(_logger, id, ex);
+            warnings.Add($"Checkpoint {id} does not carry the job's identity (Hyper-V refused its Notes: {ex.Message}); after a crash it cannot be matched to this job.");
+            snapshot.Refresh();
+            if (name is not null)
+            {
+                await ModifySettingsAsync(snapshot, name, null, cancellationToken);
+            }
+        }
+    }
+
+    private async Task ModifySettingsAsync(IWmiObject snapshot, string? name, SnapshotOrigin? origin, CancellationToken cancellationToken)
+    {
+        if (name is not null)
+        {
+            snapshot["ElementName"] = name;
+        }
+
+        if (origin is not null)
+        {
+            HyperVOriginNote.Write(snapshot, origin);
+        }
+
         var text = snapshot.GetEmbeddedText();
-        var call = Invoke(HyperVNames.VirtualSystemManagementService, "ModifySystemSettings", HyperVCodeFamily.Msvm, $"renaming checkpoint to '{name}'", input =>
+        var call = Invoke(HyperVNames.VirtualSystemManagementService, "ModifySystemSettings", HyperVCodeFamily.Msvm, name is null ? "labelling checkpoint" : $"renaming checkpoint to '{name}'", input =>
             input["SystemSettings"] = text);
         if (call.StartedJob)
         {
@@ -263,6 +305,9 @@ internal sealed partial class HyperVHypervisor
 
     private static string RequireJobPath(MethodCall call) =>
         call.JobPath ?? throw new HypervisorException(HypervisorErrorKind.Failed, HyperVCodes.MsvmStatusUnknown, HyperVCodeFamily.Agent, $"{call.Method} returned 4096 without a Job reference.");
+
+    [LoggerMessage(EventId = 4111, EventName = "HyperVOriginNotRecorded", Level = LogLevel.Warning, Message = "Checkpoint {SnapshotId} could not be given the job's identity in its Notes")]
+    private static partial void LogOriginNotRecorded(ILogger logger, string snapshotId, Exception exception);
 
     [LoggerMessage(EventId = 4110, EventName = "HyperVCollectionSettingsFallback", Level = LogLevel.Information, Message = "Group CreateSnapshot refused SnapshotSettings as {Refused}; retrying as {Retried}")]
     private static partial void LogSettingsFallback(ILogger logger, CollectionSettingsMode refused, CollectionSettingsMode retried);

@@ -28,6 +28,9 @@ internal sealed record HyperVResumeState
 
     public string? Name { get; init; }
 
+    /// <summary>The identity of the agent job, still to be recorded on the checkpoint.</summary>
+    public SnapshotOrigin? Origin { get; init; }
+
     /// <summary>Where Hyper-V writes the export, and where it goes when done.</summary>
     public string? Staging { get; init; }
 

@@ -201,6 +201,10 @@ public sealed partial class LabHypervisor
         CreatedAt = createdAt,
         CollectionId = collectionId,
         Consistency = request.Consistency,
+
+        // Committed in the same state write as the checkpoint itself: no checkpoint ever lacks the identity of its job.
+        OriginJobId = request.Origin?.JobId,
+        OriginRequestId = request.Origin?.RequestId,
     };
 
     /// <summary>Hyper-V names a checkpoint after its VM and the time; recovery checkpoints say so.</summary>

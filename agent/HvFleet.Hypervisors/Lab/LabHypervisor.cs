@@ -344,7 +344,8 @@ public sealed partial class LabHypervisor : IHypervisor, IAsyncDisposable, IDisp
         state.Snapshots.FirstOrDefault(s => string.Equals(s.Id, snapshotId, StringComparison.OrdinalIgnoreCase));
 
     private static SnapshotInfo ToInfo(LabSnapshotRecord s) =>
-        new(s.Id, s.Name, s.Kind, s.Scope, s.CreatedAt, s.CollectionId, s.Members.Select(m => new VmSnapshotInfo(m.VmId, m.VmName, m.SnapshotId)).ToArray());
+        new(s.Id, s.Name, s.Kind, s.Scope, s.CreatedAt, s.CollectionId, s.Members.Select(m => new VmSnapshotInfo(m.VmId, m.VmName, m.SnapshotId)).ToArray(),
+            s.OriginJobId is null && s.OriginRequestId is null ? null : new SnapshotOrigin(s.OriginJobId, s.OriginRequestId));
 
     /// <summary>Hyper-V EnabledState for a lab VM state (reference hyperv-wmi.md §4.4).</summary>
     internal static uint EnabledStateOf(VmState state) => state switch

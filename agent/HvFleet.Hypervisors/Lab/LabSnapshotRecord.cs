@@ -18,4 +18,10 @@ internal sealed class LabSnapshotRecord
     public ConsistencyLevel Consistency { get; set; }
 
     public List<LabSnapshotMemberRecord> Members { get; set; } = [];
+
+    /// <summary>The agent job that made the checkpoint (see <see cref="SnapshotOrigin"/>); null for checkpoints made without one.</summary>
+    public string? OriginJobId { get; set; }
+
+    /// <summary>That job's request id, when it had one.</summary>
+    public string? OriginRequestId { get; set; }
 }

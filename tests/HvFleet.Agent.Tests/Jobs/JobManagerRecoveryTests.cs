@@ -158,6 +158,28 @@ public sealed class JobManagerRecoveryTests
     }
 
     [Fact]
+    public async Task RecoverAsync_BackendJobGoneButCheckpointCarriesTheJobIdentity_CompletesTheJobWithIt()
+    {
+        await using var engine = await JobEngineHarness.StartAsync();
+        var job = await engine.StartJobAsync(Specs.Group("g1"), "nightly-g1");
+        var call = await engine.Hypervisor.NextCallAsync();
+        var origin = Assert.IsType<SnapshotRequest>(call.Request).Origin;
+        Assert.Equal(new SnapshotOrigin(job.Id, "nightly-g1"), origin);
+        call.Observer.ReportBackendJob(new BackendJobReference("job-9", BackendOperationKind.CreateSnapshot, "g1"));
+        await engine.WaitForStoredAsync(job.Id, j => j.BackendJob is not null);
+        var restarted = new FakeHypervisor();
+        restarted.Snapshots.Add(new SnapshotInfo("S-OTHER", "other", SnapshotKind.Recovery, SnapshotScope.Collection, DateTimeOffset.UnixEpoch, "g1", [], new SnapshotOrigin("another-job", null)));
+        restarted.Snapshots.Add(new SnapshotInfo("S-1", "nightly", SnapshotKind.Recovery, SnapshotScope.Collection, DateTimeOffset.UnixEpoch, "g1", [], origin));
+
+        await engine.RestartAsync(restarted);
+        await restarted.NextCallAsync();
+        var after = await engine.WaitForAsync(job.Id, j => j.State.IsTerminal());
+
+        Assert.Equal(JobState.Completed, after.State);
+        Assert.Equal(["S-1"], after.Result!.SnapshotIds);
+    }
+
+    [Fact]
     public async Task StartAsync_BeforeRecovery_IsUnavailable()
     {
         await using var engine = await JobEngineHarness.StartAsync(recover: false);

@@ -90,6 +90,46 @@ public abstract partial class HypervisorConformanceTests
         Assert.True((await GetSnapshotAsync(first)).CreatedAt <= (await GetSnapshotAsync(second)).CreatedAt);
     }
 
+    [Fact]
+    public async Task CreateSnapshot_CollectionWithOrigin_CarriesTheJobIdentityFoundByJobOrRequestId()
+    {
+        var origin = new SnapshotOrigin(Guid.NewGuid().ToString("D"), "conformance-request-" + Guid.NewGuid().ToString("N"));
+
+        var result = await SnapshotAsync(SnapshotTarget.Collection(Sample.CollectionId), origin: origin, name: "with origin");
+
+        var id = Assert.Single(result.SnapshotIds);
+        var listed = await GetSnapshotAsync(id);
+        Assert.Equal(origin, listed.Origin);
+        Assert.Equal("with origin", listed.Name);
+        Assert.Equal(id, Assert.Single(await Hypervisor.FindSnapshotsByOriginAsync(new SnapshotOrigin(origin.JobId, null), Timeout)).Id);
+        Assert.Equal(id, Assert.Single(await Hypervisor.FindSnapshotsByOriginAsync(new SnapshotOrigin(null, origin.RequestId), Timeout)).Id);
+        Assert.Empty(await Hypervisor.FindSnapshotsByOriginAsync(new SnapshotOrigin(Guid.NewGuid().ToString("D"), "another request"), Timeout));
+    }
+
+    [Fact]
+    public async Task CreateSnapshot_VirtualMachinesWithOrigin_EverySnapshotCarriesIt()
+    {
+        var vmIds = Sample.VmIds.Take(2).ToArray();
+        var origin = new SnapshotOrigin(Guid.NewGuid().ToString("D"), null);
+        var other = await SnapshotAsync(SnapshotTarget.VirtualMachines(vmIds), origin: new SnapshotOrigin(Guid.NewGuid().ToString("D"), null));
+
+        var result = await SnapshotAsync(SnapshotTarget.VirtualMachines(vmIds), origin: origin);
+
+        var found = await Hypervisor.FindSnapshotsByOriginAsync(origin, Timeout);
+        Assert.Equal(result.SnapshotIds.Order(StringComparer.Ordinal), found.Select(s => s.Id).Order(StringComparer.Ordinal));
+        Assert.All(found, s => Assert.Equal(origin, s.Origin));
+        Assert.Equal(vmIds.Order(StringComparer.OrdinalIgnoreCase), found.Select(s => s.Members.Single().VmId).Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase);
+        Assert.DoesNotContain(found, s => other.SnapshotIds.Contains(s.Id));
+    }
+
+    [Fact]
+    public async Task CreateSnapshot_WithoutOrigin_CarriesNone()
+    {
+        var id = await SnapshotCollectionAsync();
+
+        Assert.Null((await GetSnapshotAsync(id)).Origin);
+    }
+
     private static void AssertProgressEndsComplete(RecordingObserver observer)
     {
         var progress = observer.Progress;

@@ -94,9 +94,10 @@ public abstract partial class HypervisorConformanceTests : IAsyncLifetime
         SnapshotKind kind = SnapshotKind.Standard,
         string? name = null,
         RecordingObserver? observer = null,
-        ConsistencyLevel consistency = ConsistencyLevel.Default)
+        ConsistencyLevel consistency = ConsistencyLevel.Default,
+        SnapshotOrigin? origin = null)
     {
-        var result = await Hypervisor.CreateSnapshotAsync(new SnapshotRequest(target, kind, name, consistency), observer ?? new RecordingObserver(), Timeout);
+        var result = await Hypervisor.CreateSnapshotAsync(new SnapshotRequest(target, kind, name, consistency, origin), observer ?? new RecordingObserver(), Timeout);
         foreach (string id in result.SnapshotIds)
         {
             _createdSnapshots.Add(id);

@@ -153,6 +153,34 @@ public sealed class HyperVResumeTests : IDisposable
         Assert.Empty(Directory.EnumerateFileSystemEntries(root));
     }
 
+    [Fact]
+    public async Task ResumeAsync_GroupSnapshotWithOriginInterrupted_RecordsTheOriginOnTheCheckpoint()
+    {
+        var origin = new SnapshotOrigin(Guid.NewGuid().ToString("D"), "resume-request");
+        await using var crash = await StartThenCrashAsync(GroupRequest() with { Name = "nightly", Origin = origin });
+
+        var result = await _host.CreateHypervisor().ResumeAsync(crash.Job, new RecordingObserver(), _timeout.Token);
+
+        var found = Assert.Single(await ((IHypervisor)_host.CreateHypervisor()).FindSnapshotsByOriginAsync(new SnapshotOrigin(null, "resume-request"), _timeout.Token));
+        Assert.Equal(Assert.Single(result!.SnapshotIds), found.Id);
+        Assert.Equal(origin, found.Origin);
+        Assert.Equal("nightly", found.Name);
+    }
+
+    [Fact]
+    public async Task ResumeAsync_SnapshotOfSeveralVmsWithOriginInterrupted_EveryCheckpointCarriesTheOrigin()
+    {
+        var origin = new SnapshotOrigin(Guid.NewGuid().ToString("D"), null);
+        var vmIds = new[] { VmId("web-01"), VmId("web-02") };
+        await using var crash = await StartThenCrashAsync(new SnapshotRequest(SnapshotTarget.VirtualMachines(vmIds), SnapshotKind.Recovery, null, Origin: origin));
+
+        var result = await _host.CreateHypervisor().ResumeAsync(crash.Job, new RecordingObserver(), _timeout.Token);
+
+        var found = await ((IHypervisor)_host.CreateHypervisor()).FindSnapshotsByOriginAsync(origin, _timeout.Token);
+        Assert.Equal(result!.SnapshotIds.Order(StringComparer.Ordinal), found.Select(s => s.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(2, found.Count);
+    }
+
     private string VmId(string name) => _host.Emulator.Query($"SELECT * FROM Msvm_ComputerSystem WHERE ElementName = '{name}'").Single()["Name"] as string ?? string.Empty;
 
     /// <summary>

@@ -24,6 +24,9 @@ internal sealed class FakeHypervisor : IHypervisor
 
     public int CallCount => Volatile.Read(ref _callCount);
 
+    /// <summary>What <see cref="ListSnapshotsAsync"/> answers (the host's checkpoints); empty by default.</summary>
+    public List<SnapshotInfo> Snapshots { get; } = [];
+
     /// <summary>The next call made, in order.</summary>
     public async Task<FakeCall> NextCallAsync() => await _calls.Reader.ReadAsync().AsTask().WaitAsync(WaitLimit);
 
@@ -52,7 +55,7 @@ internal sealed class FakeHypervisor : IHypervisor
         Task.FromResult<IReadOnlyList<VmCollectionInfo>>([]);
 
     public Task<IReadOnlyList<SnapshotInfo>> ListSnapshotsAsync(SnapshotFilter filter, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<SnapshotInfo>>([]);
+        Task.FromResult<IReadOnlyList<SnapshotInfo>>([.. Snapshots]);
 
     public async Task<OperationResult> CreateSnapshotAsync(SnapshotRequest request, IOperationObserver observer, CancellationToken cancellationToken) =>
         (await RunAsync(BackendOperationKind.CreateSnapshot, request, observer, cancellationToken))!;

@@ -46,7 +46,7 @@ internal sealed class CimSchema
         s.Class("Msvm_ReferencePointCollection", "CIM_Collection", "CollectionID VirtualSystemCollectionId", "CollectionID:string VirtualSystemCollectionId:string ReferencePointType:uint16 ConsistencyLevel:uint16");
         s.Class("CIM_SettingData", "CIM_ManagedElement", "InstanceID", string.Empty);
         s.Class("CIM_VirtualSystemSettingData", "CIM_SettingData", "InstanceID", "VirtualSystemIdentifier:string VirtualSystemType:string CreationTime:datetime");
-        s.Class("Msvm_VirtualSystemSettingData", "CIM_VirtualSystemSettingData", "InstanceID", "Parent:string IsSaved:boolean ConfigurationID:string UserSnapshotType:uint16 IsAutomaticSnapshot:boolean");
+        s.Class("Msvm_VirtualSystemSettingData", "CIM_VirtualSystemSettingData", "InstanceID", "Parent:string IsSaved:boolean ConfigurationID:string UserSnapshotType:uint16 IsAutomaticSnapshot:boolean Notes:string[]");
         s.Class("Msvm_VirtualSystemSnapshotSettingData", "CIM_SettingData", "InstanceID", "ConsistencyLevel:uint8 IgnoreNonSnapshottableDisks:boolean GuestBackupType:uint8");
         s.Class("Msvm_CollectionSnapshotExportSettingData", "CIM_SettingData", "InstanceID", "CopyVmStorage:boolean DifferentialBackupBase:string BackupIntent:uint16");
         s.Class(

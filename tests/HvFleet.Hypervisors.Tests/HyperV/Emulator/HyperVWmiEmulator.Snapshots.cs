@@ -178,7 +178,7 @@ internal sealed partial class HyperVWmiEmulator
         });
     }
 
-    /// <summary>VSMS.ModifySystemSettings: takes an embedded Msvm_VirtualSystemSettingData; we honour ElementName.</summary>
+    /// <summary>VSMS.ModifySystemSettings: takes an embedded Msvm_VirtualSystemSettingData; we honour ElementName and Notes.</summary>
     private uint ModifySystemSettings(Call call)
     {
         var (className, values, error) = CimXml.Parse(Schema, call.Text("SystemSettings") ?? string.Empty);
@@ -201,6 +201,10 @@ internal sealed partial class HyperVWmiEmulator
         return StartJob(call, 2, new HashSet<string>(), _ =>
         {
             target.Values["ElementName"] = values.GetValueOrDefault("ElementName");
+            if (values.TryGetValue("Notes", out var notes))
+            {
+                target.Values["Notes"] = notes;
+            }
             return [];
         });
     }
