@@ -19,6 +19,7 @@ public sealed class AgentLabStateTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _seeded = await TestAgent.StartAsync();
+        Assert.NotEmpty((await _seeded.FirstCollectionAsync()).MemberVmIds);
         await _seeded.StopAsync();
     }
 
