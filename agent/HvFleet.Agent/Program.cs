@@ -31,8 +31,15 @@ try
     }
 
     var app = Build();
+    await LabStartupService.StartBeforeHostAsync(app.Services, CancellationToken.None);
     await app.RunAsync();
     return 0;
+}
+catch (Exception ex) when (AgentStartRefusal.Find(ex) is { } refused)
+{
+    // The backend's state is missing or damaged: one line saying which file and how to recover; health never served.
+    await Console.Error.WriteLineAsync(AgentStartRefusal.Line(refused));
+    return 1;
 }
 catch (OptionsValidationException ex)
 {

@@ -83,6 +83,7 @@ internal static class AgentHost
         {
             services.AddOptions<HvFleet.Hypervisors.Lab.LabHypervisorOptions>().Bind(builder.Configuration.GetSection(HvFleet.Hypervisors.Lab.LabHypervisorOptions.SectionName));
             services.AddLabHypervisor(lab => lab.Directory = options.LabDirectory!);
+            services.AddHostedService<LabStartupService>();
         }
 
         services.AddSqliteJobStore(builder.Configuration);

@@ -9,7 +9,32 @@ internal static class LabHostSeeder
     private static readonly string[] GroupNames = ["Web tier", "Data tier", "Build farm", "Directory", "Monitoring", "Mail"];
     private static readonly string[] VmPrefixes = ["web", "sql", "build", "dc", "mon", "mail"];
 
-    public static async Task<LabHostState> SeedAsync(LabPaths paths, LabHypervisorOptions options, string hostName, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Seeds a sample host into a fresh lab directory, all or nothing: the host is built in
+    /// <see cref="LabPaths.SeedStagingDirectory"/>, then vms/ and last the state file are moved
+    /// into place (<see cref="LabHostOpener"/> finishes or discards a seed a crash interrupted).
+    /// </summary>
+    public static async Task<LabHostState> SeedFreshAsync(LabPaths paths, LabHypervisorOptions options, string hostName, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var staged = new LabPaths(paths.SeedStagingDirectory);
+        Directory.CreateDirectory(staged.VmsRoot);
+        var state = await SeedAsync(staged, options, hostName, now, cancellationToken);
+        await LabStateStore.SaveAsync(staged, state, cancellationToken);
+
+        // A fresh directory may hold an empty vms/ (never anything in it: the opener checked).
+        if (Directory.Exists(paths.VmsRoot))
+        {
+            Directory.Delete(paths.VmsRoot);
+        }
+
+        Directory.Move(staged.VmsRoot, paths.VmsRoot);
+        File.Move(staged.StateFile, paths.StateFile);
+        LabDirectorySync.Flush(paths.Root);
+        Directory.Delete(staged.Root, recursive: true);
+        return state;
+    }
+
+    private static async Task<LabHostState> SeedAsync(LabPaths paths, LabHypervisorOptions options, string hostName, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var random = options.SeedRandomSeed is int seed ? new Random(seed) : new Random();
         var state = new LabHostState { HostName = hostName, CreatedAt = now };

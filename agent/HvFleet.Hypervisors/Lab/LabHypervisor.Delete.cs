@@ -5,8 +5,11 @@ public sealed partial class LabHypervisor
     /// <inheritdoc />
     /// <remarks>
     /// A snapshot being exported, or serving as the differential base of a running export, is in
-    /// use (32774). The state file forgets the snapshot first and its files go afterwards; files
-    /// left by a crash in between are removed at the next start. Hyper-V merges a checkpoint's
+    /// use (32774). Under the state lock the snapshot's folder is first renamed to its
+    /// <c>.&lt;id&gt;.deleting</c> name, then the state file forgets the snapshot, then the folder
+    /// goes. A crash before the state is saved is rolled back at the next start (the folder is put
+    /// back), one after it finishes the delete: only the <c>.deleting</c> name is ever removed
+    /// there, never a folder because the state does not mention it. Hyper-V merges a checkpoint's
     /// differencing disks on delete; lab snapshots are full copies, so there is nothing to merge.
     /// </remarks>
     public async Task<OperationResult> DeleteSnapshotAsync(string snapshotId, IOperationObserver observer, CancellationToken cancellationToken)
@@ -23,6 +26,8 @@ public sealed partial class LabHypervisor
         observer.ReportProgress(new HypervisorProgress(0, 0, 0, "Deleting checkpoint"));
 
         LabSnapshotRecord removed;
+        string? moved = null;
+        string? original = null;
         try
         {
             removed = await MutateAsync(state =>
@@ -30,17 +35,34 @@ public sealed partial class LabHypervisor
                 // Checked again under the lock that exports take their uses under.
                 var snapshot = CheckDeletable(state, snapshotId);
                 _faults.ThrowIfInjected(BackendOperationKind.DeleteSnapshot);
+                if (System.IO.Directory.Exists(_paths.SnapshotDirectory(snapshot.Id)))
+                {
+                    original = _paths.SnapshotDirectory(snapshot.Id);
+                    moved = _paths.SnapshotDeletingDirectory(snapshot.Id);
+                    System.IO.Directory.Move(original, moved);
+                }
+
                 state.Snapshots.Remove(snapshot);
                 return snapshot;
             }, cancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
-            LogDeleteFailed(_logger, snapshotId, ex);
+            // The state still lists the snapshot: its folder must be where the state says.
+            if (moved is not null && original is not null && System.IO.Directory.Exists(moved))
+            {
+                System.IO.Directory.Move(moved, original);
+            }
+
+            if (ex is not OperationCanceledException)
+            {
+                LogDeleteFailed(_logger, snapshotId, ex);
+            }
+
             throw;
         }
 
-        DeleteDirectoryQuietly(_paths.SnapshotDirectory(removed.Id));
+        DeleteDirectoryQuietly(moved ?? _paths.SnapshotDirectory(removed.Id));
         long bytes = removed.Members.Sum(m => m.Disks.Sum(d => d.SizeBytes));
         observer.ReportProgress(new HypervisorProgress(100, bytes, bytes, "Checkpoint deleted"));
         LogSnapshotDeleted(_logger, removed.Id, removed.Name);

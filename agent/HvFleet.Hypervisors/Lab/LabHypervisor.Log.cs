@@ -10,9 +10,6 @@ public sealed partial class LabHypervisor
     [LoggerMessage(EventId = 1002, EventName = "LabLoaded", Level = LogLevel.Information, Message = "Loaded lab host {Directory}: {Vms} VMs, {Collections} VM groups, {Snapshots} snapshots")]
     private static partial void LogLoaded(ILogger logger, string directory, int vms, int collections, int snapshots);
 
-    [LoggerMessage(EventId = 1003, EventName = "LabOrphanRemoved", Level = LogLevel.Warning, Message = "Removed {Path}, left by an interrupted operation")]
-    private static partial void LogOrphanRemoved(ILogger logger, string path);
-
     [LoggerMessage(EventId = 1004, EventName = "LabCleanupFailed", Level = LogLevel.Warning, Message = "Could not remove {Path}")]
     private static partial void LogCleanupFailed(ILogger logger, string path, Exception exception);
 

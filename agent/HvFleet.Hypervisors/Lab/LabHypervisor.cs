@@ -226,23 +226,11 @@ public sealed partial class LabHypervisor : IHypervisor, IAsyncDisposable, IDisp
 
     private async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        System.IO.Directory.CreateDirectory(_paths.Root);
-        var state = LabStateStore.TryLoad(_paths);
+        var state = LabHostOpener.Open(_paths, _logger);
         if (state is null)
         {
-            var foreign = System.IO.Directory.EnumerateFileSystemEntries(_paths.Root)
-                .Select(Path.GetFileName)
-                .Where(n => n is not ("vms" or "snapshots") && !(n ?? "").StartsWith(LabPaths.StateFileName + ".", StringComparison.Ordinal))
-                .ToArray();
-            if (foreign.Length > 0)
-            {
-                throw new InvalidOperationException(
-                    $"Lab directory '{_paths.Root}' is not empty and holds no {LabPaths.StateFileName} (found '{foreign[0]}'); refusing to seed a sample host over it.");
-            }
-
             string hostName = string.IsNullOrWhiteSpace(_options.HostName) ? Environment.MachineName : _options.HostName;
-            state = await LabHostSeeder.SeedAsync(_paths, _options, hostName, _timeProvider.GetUtcNow(), cancellationToken);
-            await LabStateStore.SaveAsync(_paths, state, cancellationToken);
+            state = await LabHostSeeder.SeedFreshAsync(_paths, _options, hostName, _timeProvider.GetUtcNow(), cancellationToken);
             LogSeeded(_logger, _paths.Root, state.Collections.Count, state.Vms.Count, _options.SeedDiskSizeBytes);
         }
         else
@@ -250,43 +238,12 @@ public sealed partial class LabHypervisor : IHypervisor, IAsyncDisposable, IDisp
             LogLoaded(_logger, _paths.Root, state.Vms.Count, state.Collections.Count, state.Snapshots.Count);
         }
 
-        RemoveOrphans(state);
+        LabStartupCleanup.Run(_paths, state, _logger);
         _state = state;
         if (_options.GuestIoEnabled)
         {
             _guestWriter = new LabGuestWriter(RunningVmDisksAsync, _diskLocks, _timeProvider, _options.GuestIoInterval, _options.GuestIoBlockSize, _logger);
             _guestWriter.Start();
-        }
-    }
-
-    /// <summary>Removes what an interrupted operation left: staged snapshots, unknown VM folders, temporary state files.</summary>
-    private void RemoveOrphans(LabHostState state)
-    {
-        var snapshotIds = state.Snapshots.Select(s => s.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var vmIds = state.Vms.Select(v => v.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        RemoveUnknown(_paths.SnapshotsRoot, snapshotIds);
-        RemoveUnknown(_paths.VmsRoot, vmIds);
-        foreach (string temp in System.IO.Directory.EnumerateFiles(_paths.Root, LabPaths.StateFileName + ".*.tmp"))
-        {
-            File.Delete(temp);
-            LogOrphanRemoved(_logger, temp);
-        }
-
-        void RemoveUnknown(string root, HashSet<string> known)
-        {
-            if (!System.IO.Directory.Exists(root))
-            {
-                return;
-            }
-
-            foreach (string dir in System.IO.Directory.EnumerateDirectories(root))
-            {
-                if (!known.Contains(Path.GetFileName(dir)))
-                {
-                    System.IO.Directory.Delete(dir, recursive: true);
-                    LogOrphanRemoved(_logger, dir);
-                }
-            }
         }
     }
 

@@ -4,23 +4,55 @@ namespace HvFleet.Hypervisors.Lab;
 
 /// <summary>
 /// Reads and writes the lab's state file. Writes are atomic (temporary file, flushed to disk,
-/// then renamed over the old one), so a crash leaves either the old or the new state.
+/// then renamed over the old one, and the directory flushed), so a crash leaves either the old
+/// or the new state; the old one is kept beside it as <see cref="LabPaths.PreviousStateFile"/>.
 /// </summary>
 internal static class LabStateStore
 {
-    public static LabHostState? TryLoad(LabPaths paths)
+    /// <summary>
+    /// The state in <paramref name="path"/>, or null when there is no such file. Throws
+    /// <see cref="InvalidDataException"/> saying what is wrong when the file cannot be read or is not a valid state.
+    /// </summary>
+    public static LabHostState? TryLoad(string path)
     {
-        if (!File.Exists(paths.StateFile))
+        if (!File.Exists(path))
         {
             return null;
         }
 
-        using var stream = File.OpenRead(paths.StateFile);
-        var state = JsonSerializer.Deserialize(stream, LabJsonContext.Default.LabHostState)
-            ?? throw new InvalidDataException($"Lab state file '{paths.StateFile}' is empty.");
+        LabHostState? state;
+        try
+        {
+            using var stream = File.OpenRead(path);
+            state = JsonSerializer.Deserialize(stream, LabJsonContext.Default.LabHostState);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"it is not valid JSON ({ex.Message})", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"it cannot be read ({ex.Message})", ex);
+        }
+
+        if (state is null)
+        {
+            throw new InvalidDataException("it is empty (null)");
+        }
+
         if (state.Version != LabHostState.CurrentVersion)
         {
-            throw new InvalidDataException($"Lab state file '{paths.StateFile}' has version {state.Version}; this build reads version {LabHostState.CurrentVersion}.");
+            throw new InvalidDataException($"it has version {state.Version}; this build reads version {LabHostState.CurrentVersion}");
+        }
+
+        if (state.Vms is null || state.Collections is null || state.Snapshots is null)
+        {
+            throw new InvalidDataException("its vms, collections or snapshots list is missing (null)");
+        }
+
+        if (state.Vms.Any(v => string.IsNullOrWhiteSpace(v?.Id)) || state.Snapshots.Any(s => string.IsNullOrWhiteSpace(s?.Id)))
+        {
+            throw new InvalidDataException("a VM or snapshot in it has no id");
         }
 
         return state;
@@ -38,7 +70,13 @@ internal static class LabStateStore
                 stream.Flush(flushToDisk: true);
             }
 
+            if (File.Exists(paths.StateFile))
+            {
+                KeepPrevious(paths);
+            }
+
             File.Move(temp, paths.StateFile, overwrite: true);
+            LabDirectorySync.Flush(paths.Root);
         }
         catch
         {
@@ -52,5 +90,29 @@ internal static class LabStateStore
     {
         await using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous);
         await JsonSerializer.SerializeAsync(stream, value, typeInfo, cancellationToken);
+    }
+
+    /// <summary>
+    /// Copies the current state file over the previous version, atomically as well (a copy, not a
+    /// rename: the current file never disappears, even for a moment).
+    /// </summary>
+    private static void KeepPrevious(LabPaths paths)
+    {
+        string temp = paths.PreviousStateFile + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        try
+        {
+            File.Copy(paths.StateFile, temp);
+            using (var stream = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+            {
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, paths.PreviousStateFile, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
     }
 }

@@ -217,6 +217,11 @@ public sealed partial class FleetEngine
 
     private static string NewOperationId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
 
+    /// <summary>Derived from the caller's request id when there is one (a replay after a lost store then reaches the
+    /// agents with the same request ids), else random.</summary>
+    private static string OperationIdFor(OperationKind kind, string retryOf, string callerRequestId) =>
+        callerRequestId.Length > 0 ? RequestIds.ForOperation(kind, retryOf, callerRequestId) : NewOperationId();
+
     [LoggerMessage(EventId = 210, EventName = "OperationStarted", Level = LogLevel.Information,
         Message = "Operation {OperationId} ({Kind}) started; retry of '{RetryOf}'")]
     private static partial void LogStarted(ILogger logger, string operationId, OperationKind kind, string retryOf);

@@ -104,7 +104,7 @@ public sealed partial class FleetEngine : IAsyncDisposable
 
         var operation = new FleetOperation
         {
-            Id = NewOperationId(),
+            Id = OperationIdFor(OperationKind.Snapshot, "", request.RequestId),
             Kind = OperationKind.Snapshot,
             CreatedAt = _timeProvider.GetUtcNow(),
             RequestId = request.RequestId,
@@ -153,7 +153,7 @@ public sealed partial class FleetEngine : IAsyncDisposable
 
         var operation = new FleetOperation
         {
-            Id = NewOperationId(),
+            Id = OperationIdFor(OperationKind.Export, "", request.RequestId),
             Kind = OperationKind.Export,
             CreatedAt = _timeProvider.GetUtcNow(),
             RequestId = request.RequestId,
@@ -206,7 +206,7 @@ public sealed partial class FleetEngine : IAsyncDisposable
 
         var operation = source with
         {
-            Id = NewOperationId(),
+            Id = OperationIdFor(source.Kind, source.Id, request.RequestId),
             State = OperationState.Pending,
             CreatedAt = _timeProvider.GetUtcNow(),
             StartedAt = null,

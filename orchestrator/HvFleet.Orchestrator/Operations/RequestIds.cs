@@ -22,6 +22,21 @@ public static class RequestIds
         return Bound($"op-{operationId}/{hostName}/{kindText}:{targetKey}", operationId);
     }
 
+    /// <summary>
+    /// The operation id for a call that carries the caller's request id: 16 lower-case hex digits (like a random id)
+    /// of a SHA-256 over the kind of call, the retried operation (retries) and the caller's request id. Task request
+    /// ids are made from the operation id (<see cref="ForTarget"/>), so a replay of the same request id against a
+    /// fresh store (the database was lost) reaches the agents with the request ids of their existing jobs, which
+    /// answer with those jobs: no second checkpoint. A retry gets an id of its own, distinct from the original's.
+    /// </summary>
+    public static string ForOperation(OperationKind kind, string retryOf, string callerRequestId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(callerRequestId);
+        string call = retryOf.Length > 0 ? "retry:" + retryOf : kind.ToString();
+        byte[] digest = SHA256.HashData(Encoding.UTF8.GetBytes($"hvfleet-operation\n{call}\n{callerRequestId}"));
+        return Convert.ToHexStringLower(digest.AsSpan(0, 8));
+    }
+
     /// <summary>The id for deleting one snapshot a task created (cleanup policy).</summary>
     public static string ForCleanup(string taskRequestId, string snapshotId) =>
         Bound($"{taskRequestId}/delete:{snapshotId}", "cleanup");

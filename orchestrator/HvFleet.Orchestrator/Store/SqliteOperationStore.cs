@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using HvFleet.Orchestrator.Operations;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace HvFleet.Orchestrator.Store;
@@ -21,13 +23,19 @@ internal sealed partial class SqliteOperationStore : IOperationStore, IDisposabl
     private readonly Lock _pendingLock = new();
     private List<PendingTaskUpdate> _pendingUpdates = [];
     private bool _flushing;
+    private readonly ILogger _logger;
+    private IReadOnlyList<string> _historyWithoutStore;
 
-    public SqliteOperationStore(IOptions<SqliteOperationStoreOptions> options, TimeProvider timeProvider)
+    public SqliteOperationStore(IOptions<SqliteOperationStoreOptions> options, TimeProvider timeProvider, ILogger<SqliteOperationStore>? logger = null)
     {
         _timeProvider = timeProvider;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
         var value = options.Value;
         Directory.CreateDirectory(value.DataDirectory);
         DatabasePath = Path.Combine(value.DataDirectory, value.FileName);
+
+        // Looked at before anything opens (and so creates) the database file.
+        _historyWithoutStore = SqliteStoreHistory.FindWithoutStore(DatabasePath);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = DatabasePath,
@@ -62,6 +70,12 @@ internal sealed partial class SqliteOperationStore : IOperationStore, IDisposabl
                 await ExecuteAsync(connection, Schema.V1, cancellationToken, transaction);
                 await ExecuteAsync(connection, $"PRAGMA user_version = {SchemaVersion};", cancellationToken, transaction);
                 await transaction.CommitAsync(cancellationToken);
+            }
+
+            if (_historyWithoutStore.Count > 0)
+            {
+                SqliteStoreHistory.LogNewStoreOverHistory(_logger, DatabasePath, string.Join(", ", _historyWithoutStore));
+                _historyWithoutStore = [];
             }
         }
         finally

@@ -70,7 +70,7 @@ public sealed class LabSeedingTests : LabTestBase
         await File.WriteAllTextAsync(Path.Combine(Host.LabDirectory, "notes.txt"), "not a lab", Timeout);
         var lab = Host.Create();
 
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => lab.ListVirtualMachinesAsync(Timeout));
+        var ex = await Assert.ThrowsAsync<HypervisorStartException>(() => lab.ListVirtualMachinesAsync(Timeout));
 
         Assert.Contains("notes.txt", ex.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(Host.LabDirectory, "vms")));

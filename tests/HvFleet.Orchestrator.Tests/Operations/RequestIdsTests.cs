@@ -35,4 +35,31 @@ public sealed class RequestIdsTests
         Assert.NotEqual(create, RequestIds.ForCleanup(create, "snap-1"));
         Assert.NotEqual(RequestIds.ForCleanup(create, "snap-1"), RequestIds.ForCleanup(create, "snap-2"));
     }
+
+    [Fact]
+    public void ForOperation_SameCallerRequestId_SameSixteenHexDigitId()
+    {
+        string id = RequestIds.ForOperation(OperationKind.Snapshot, "", "nightly-1");
+
+        Assert.Equal(id, RequestIds.ForOperation(OperationKind.Snapshot, "", "nightly-1"));
+        Assert.Matches("^[0-9a-f]{16}$", id);
+    }
+
+    [Fact]
+    public void ForOperation_OtherRequestIdKindOrRetry_OtherId()
+    {
+        string snapshot = RequestIds.ForOperation(OperationKind.Snapshot, "", "nightly-1");
+
+        Assert.NotEqual(snapshot, RequestIds.ForOperation(OperationKind.Snapshot, "", "nightly-2"));
+        Assert.NotEqual(snapshot, RequestIds.ForOperation(OperationKind.Export, "", "nightly-1"));
+        Assert.NotEqual(snapshot, RequestIds.ForOperation(OperationKind.Snapshot, snapshot, "nightly-1"));
+    }
+
+    [Fact]
+    public void ForOperation_LongRequestId_TaskIdsStayWithinTheLimit()
+    {
+        string operation = RequestIds.ForOperation(OperationKind.Snapshot, "", new string('r', 500));
+
+        Assert.InRange(RequestIds.ForTarget(operation, "hv1", TargetKind.Collection, Guid.NewGuid().ToString("D")).Length, 1, RequestIds.MaxLength);
+    }
 }
