@@ -14,7 +14,8 @@ namespace HvFleet.Chaos.Tests;
 /// orchestrator does) and, when that job ended failed, retried under a new request id (as RetryOperation does). After
 /// every kill the whole host is checked: no checkpoint that no COMPLETED job names (orphan), at most one checkpoint per
 /// request (named after it: duplicate), every export directory complete with a manifest whose digests match the files
-/// or absent (partial export), nothing written beside the export root (writes outside roots). The seed that picks the
+/// or absent (partial export), nothing written beside the export root (writes outside roots; staging folders a kill
+/// left are turned into links to that outside folder before the restart, so a cleanup that follows links shows). The seed that picks the
 /// kill points is printed (HVFLEET_CHAOS_SEED replays it); HVFLEET_CHAOS_AGENT_KILLS sets the kills that must land
 /// while a job runs (default 20).
 /// </summary>
@@ -91,10 +92,11 @@ public sealed class AgentChaosTests(ITestOutputHelper output) : IAsyncLifetime
             var (seen, midWork) = await JobStreams.KillAtAsync(start(requestId), point, async () => Assert.Equal(137, await Agent.KillAsync()), Patience);
             tally.RecordKill(midWork);
             await Agent.DisposeAsync();
+            string baited = export ? BaitStagingLeftovers() : "";
             _agent = await AgentProcess.StartAsync(DataDirectory, ExportRoot, lab, Patience);
 
             string outcome = await ReplayAndRetryAsync(start, requestId, tally);
-            output.WriteLine($"kill {tally.Kills,2} {(midWork ? "mid-job" : "late   ")} {what}, request {requestId}: {point} (saw {Describe(seen)}) -> {outcome}");
+            output.WriteLine($"kill {tally.Kills,2} {(midWork ? "mid-job" : "late   ")} {what}, request {requestId}: {point} (saw {Describe(seen)}){baited} -> {outcome}");
             await CheckHostAsync(audit, tally);
             CheckOutside(outsideBefore, parentBefore, tally);
         }
@@ -103,6 +105,22 @@ public sealed class AgentChaosTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine(table);
         Assert.True(tally.KillsMidWork >= target, $"only {tally.KillsMidWork} of {tally.Kills} kills landed while a job ran; {target} wanted.\n{table}");
         Assert.True(tally.Findings.Count == 0, table);
+    }
+
+    /// <summary>Every staging folder a killed export left in the export root becomes a link to the outside folder before
+    /// the restart: the recovery's cleanup must unlink it, never follow it (a followed link shows as a write outside the
+    /// roots; a link left behind, as a partial export).</summary>
+    private string BaitStagingLeftovers()
+    {
+        int baited = 0;
+        foreach (var staging in new DirectoryInfo(ExportRoot).EnumerateDirectories("*.hvfleet-tmp-*").Where(d => d.LinkTarget is null))
+        {
+            staging.Delete(recursive: true);
+            Directory.CreateSymbolicLink(staging.FullName, Outside);
+            baited++;
+        }
+
+        return baited == 0 ? "" : $", {baited} staging folder(s) left, replaced by a link to {Outside}";
     }
 
     /// <summary>The same request id again (the agent must answer with the job it had, whatever the kill left); if that

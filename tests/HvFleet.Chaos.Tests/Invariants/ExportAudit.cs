@@ -79,8 +79,10 @@ internal sealed class ExportAudit(string exportRoot)
             return $"its {ManifestName} is unreadable ({ex.Message})";
         }
 
-        var present = Directory.EnumerateFiles(directory.FullName, "*", SearchOption.AllDirectories)
-            .Select(f => Path.GetRelativePath(directory.FullName, f).Replace('\\', '/'))
+        // Links count as entries (an export has none), never followed.
+        var present = TreeListing.Walk(directory, recursive: true)
+            .Where(e => e is FileInfo || e.LinkTarget is not null)
+            .Select(f => Path.GetRelativePath(directory.FullName, f.FullName).Replace('\\', '/'))
             .Where(f => f != ManifestName)
             .ToHashSet(StringComparer.Ordinal);
         var problems = new List<string>();
@@ -93,7 +95,14 @@ internal sealed class ExportAudit(string exportRoot)
                 continue;
             }
 
-            long length = new FileInfo(file).Length;
+            var info = new FileInfo(file);
+            if (info.LinkTarget is not null)
+            {
+                problems.Add($"{relative} is a link to {info.LinkTarget}");
+                continue;
+            }
+
+            long length = info.Length;
             if (length != size)
             {
                 problems.Add($"{relative} has {length} bytes, the manifest says {size}");
@@ -120,7 +129,7 @@ internal sealed class ExportAudit(string exportRoot)
 
     private static string Contents(DirectoryInfo directory)
     {
-        int files = directory.EnumerateFiles("*", SearchOption.AllDirectories).Count();
+        int files = TreeListing.Walk(directory, recursive: true).Count(e => e is FileInfo);
         return $"{files} file(s)";
     }
 

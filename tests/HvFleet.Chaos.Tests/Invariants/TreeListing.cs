@@ -5,12 +5,11 @@ namespace HvFleet.Chaos.Tests.Invariants;
 /// <summary>A folder's entries (relative path → kind, size, last write), to tell whether anything was written there.</summary>
 internal static class TreeListing
 {
-    /// <summary>Every entry under <paramref name="folder"/> (links listed, not followed), or only its direct entries.</summary>
+    /// <summary>Every entry under <paramref name="folder"/> (links listed, never followed), or only its direct entries.</summary>
     public static IReadOnlyDictionary<string, string> Take(string folder, bool recursive)
     {
         var entries = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        var options = new EnumerationOptions { RecurseSubdirectories = recursive, AttributesToSkip = 0, IgnoreInaccessible = false };
-        foreach (var entry in new DirectoryInfo(folder).EnumerateFileSystemInfos("*", options))
+        foreach (var entry in Walk(new DirectoryInfo(folder), recursive))
         {
             string relative = Path.GetRelativePath(folder, entry.FullName);
             entries[relative] = entry switch
@@ -22,6 +21,24 @@ internal static class TreeListing
         }
 
         return entries;
+    }
+
+    /// <summary>The entries of <paramref name="folder"/> and, when <paramref name="recursive"/>, of its subfolders; a link
+    /// to a folder is an entry, not descended into (the enumeration's own recursion would follow it).</summary>
+    public static IEnumerable<FileSystemInfo> Walk(DirectoryInfo folder, bool recursive)
+    {
+        var options = new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = false };
+        foreach (var entry in folder.EnumerateFileSystemInfos("*", options))
+        {
+            yield return entry;
+            if (recursive && entry is DirectoryInfo directory && entry.LinkTarget is null)
+            {
+                foreach (var inner in Walk(directory, recursive))
+                {
+                    yield return inner;
+                }
+            }
+        }
     }
 
     /// <summary>What changed from <paramref name="before"/> to <paramref name="after"/>, one line per path.</summary>
