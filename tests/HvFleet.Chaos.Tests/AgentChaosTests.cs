@@ -93,7 +93,17 @@ public sealed class AgentChaosTests(ITestOutputHelper output) : IAsyncLifetime
             tally.RecordKill(midWork);
             await Agent.DisposeAsync();
             string baited = export ? BaitStagingLeftovers() : "";
-            _agent = await AgentProcess.StartAsync(DataDirectory, ExportRoot, lab, Patience);
+            try
+            {
+                _agent = await AgentProcess.StartAsync(DataDirectory, ExportRoot, lab, Patience);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // A host that does not come back after a crash is a finding too; nothing more can be checked.
+                _agent = null;
+                tally.Add(FindingKind.Other, "restart", $"the agent did not restart after kill {tally.Kills} ({what}, {point}): {ex.Message}");
+                break;
+            }
 
             string outcome = await ReplayAndRetryAsync(start, requestId, tally);
             output.WriteLine($"kill {tally.Kills,2} {(midWork ? "mid-job" : "late   ")} {what}, request {requestId}: {point} (saw {Describe(seen)}){baited} -> {outcome}");

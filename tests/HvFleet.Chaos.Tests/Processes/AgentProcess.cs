@@ -54,6 +54,22 @@ internal sealed class AgentProcess : IAsyncDisposable
     /// <param name="timeout">Time allowed for the start.</param>
     public static async Task<AgentProcess> StartAsync(string dataDirectory, string exportRoot, IReadOnlyDictionary<string, string> lab, TimeSpan timeout)
     {
+        // The free port is free when picked, not necessarily when the agent binds it (other tests run beside): a start
+        // that exits at once is tried again on another port, twice.
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(dataDirectory, exportRoot, lab, timeout);
+            }
+            catch (AgentExitedException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
+    private static async Task<AgentProcess> StartOnceAsync(string dataDirectory, string exportRoot, IReadOnlyDictionary<string, string> lab, TimeSpan timeout)
+    {
         string address = $"127.0.0.1:{FreeLoopbackPort().ToString(CultureInfo.InvariantCulture)}";
         var start = new ProcessStartInfo(DotnetHost())
         {
@@ -92,7 +108,7 @@ internal sealed class AgentProcess : IAsyncDisposable
             {
                 if (process.HasExited)
                 {
-                    throw new InvalidOperationException($"hvfleet-agent exited with {process.ExitCode} before it served");
+                    throw new AgentExitedException($"hvfleet-agent exited with {process.ExitCode} before it served");
                 }
 
                 try
@@ -112,7 +128,12 @@ internal sealed class AgentProcess : IAsyncDisposable
             }, timeout, "hvfleet-agent answered GetHostInfo", TimeSpan.FromMilliseconds(100));
             return agent;
         }
-        catch (Exception ex) when (ex is TimeoutException or InvalidOperationException)
+        catch (AgentExitedException ex)
+        {
+            await agent.DisposeAsync();
+            throw new AgentExitedException($"{ex.Message}\n{agent.Output}");
+        }
+        catch (TimeoutException ex)
         {
             await agent.DisposeAsync();
             throw new InvalidOperationException($"hvfleet-agent did not start: {ex.Message}\n{agent.Output}", ex);
