@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using HvFleet.Chaos.Tests.Invariants;
 using HvFleet.Chaos.Tests.Processes;
@@ -15,7 +16,8 @@ namespace HvFleet.Chaos.Tests;
 /// every kill the whole host is checked: no checkpoint that no COMPLETED job names (orphan), at most one checkpoint per
 /// request (named after it: duplicate), every export directory complete with a manifest whose digests match the files
 /// or absent (partial export), nothing written beside the export root (writes outside roots; staging folders a kill
-/// left are turned into links to that outside folder before the restart, so a cleanup that follows links shows). The seed that picks the
+/// left are turned into links to that outside folder before the restart, so a cleanup that follows links shows). A
+/// quarter of the restarts are killed once more while the agent recovers, before it serves. The seed that picks the
 /// kill points is printed (HVFLEET_CHAOS_SEED replays it); HVFLEET_CHAOS_AGENT_KILLS sets the kills that must land
 /// while a job runs (default 20).
 /// </summary>
@@ -52,7 +54,9 @@ public sealed class AgentChaosTests(ITestOutputHelper output) : IAsyncLifetime
         Directory.CreateDirectory(Path.Combine(Outside, "keep"));
         await File.WriteAllTextAsync(Path.Combine(Outside, "keep", "sentinel.txt"), "written before the chaos; must stay as it is\n");
         var outsideBefore = TreeListing.Take(Outside, recursive: true);
+        var started = Stopwatch.StartNew();
         _agent = await AgentProcess.StartAsync(DataDirectory, ExportRoot, lab, Patience);
+        var startTime = started.Elapsed;
         var parentBefore = TreeListing.Take(_base.FullName, recursive: false);
 
         // Calibration, uninterrupted: how long a checkpoint and an export take here and how many events they stream.
@@ -93,9 +97,22 @@ public sealed class AgentChaosTests(ITestOutputHelper output) : IAsyncLifetime
             tally.RecordKill(midWork);
             await Agent.DisposeAsync();
             string baited = export ? BaitStagingLeftovers() : "";
+            if (random.Next(4) == 0)
+            {
+                // A second crash during the restart, while the agent recovers what the first left (before it serves).
+                var early = AgentProcess.Launch(DataDirectory, ExportRoot, lab);
+                var pause = startTime * random.NextDouble();
+                await Task.Delay(pause);
+                await early.DisposeAsync();
+                tally.RecordRestartKill();
+                baited += string.Create(CultureInfo.InvariantCulture, $", killed again {pause.TotalMilliseconds:F0} ms into its restart");
+            }
+
             try
             {
+                started.Restart();
                 _agent = await AgentProcess.StartAsync(DataDirectory, ExportRoot, lab, Patience);
+                startTime = started.Elapsed;
             }
             catch (InvalidOperationException ex)
             {
@@ -106,7 +123,7 @@ public sealed class AgentChaosTests(ITestOutputHelper output) : IAsyncLifetime
             }
 
             string outcome = await ReplayAndRetryAsync(start, requestId, tally);
-            output.WriteLine($"kill {tally.Kills,2} {(midWork ? "mid-job" : "late   ")} {what}, request {requestId}: {point} (saw {Describe(seen)}){baited} -> {outcome}");
+            output.WriteLine($"round {i:D2}, kill {tally.Kills}: {(midWork ? "mid-job" : "late   ")} {what}, request {requestId}: {point} (saw {Describe(seen)}){baited} -> {outcome}");
             await CheckHostAsync(audit, tally);
             CheckOutside(outsideBefore, parentBefore, tally);
         }

@@ -17,6 +17,9 @@ internal sealed class ChaosTally
     /// <summary>Kills delivered while the job or operation was still running (the others landed just after its end).</summary>
     public int KillsMidWork { get; private set; }
 
+    /// <summary>Kills delivered while a restarted process was starting (recovering what the previous kill left).</summary>
+    public int KillsInRestart { get; private set; }
+
     public IReadOnlyList<string> Findings => _findings;
 
     public int Count(FindingKind kind) => _counts[kind];
@@ -28,6 +31,12 @@ internal sealed class ChaosTally
         {
             KillsMidWork++;
         }
+    }
+
+    public void RecordRestartKill()
+    {
+        Kills++;
+        KillsInRestart++;
     }
 
     /// <summary>Counts a finding the first time <paramref name="key"/> is reported for <paramref name="kind"/>.</summary>
@@ -45,10 +54,10 @@ internal sealed class ChaosTally
     {
         var table = new StringBuilder();
         table.AppendLine(CultureInfo.InvariantCulture, $"{title} (seed {seed}; replay with {ChaosSeed.Variable}={seed})");
-        table.AppendLine("| kills (mid-work) | orphans | duplicates | partial exports | writes outside roots | other |");
+        table.AppendLine("| kills (mid-work, in a restart) | orphans | duplicates | partial exports | writes outside roots | other |");
         table.AppendLine("|---|---|---|---|---|---|");
         table.AppendLine(CultureInfo.InvariantCulture,
-            $"| {Kills} ({KillsMidWork}) | {Count(FindingKind.Orphan)} | {Count(FindingKind.Duplicate)} | {Count(FindingKind.PartialExport)} | {Count(FindingKind.WriteOutsideRoots)} | {Count(FindingKind.Other)} |");
+            $"| {Kills} ({KillsMidWork}, {KillsInRestart}) | {Count(FindingKind.Orphan)} | {Count(FindingKind.Duplicate)} | {Count(FindingKind.PartialExport)} | {Count(FindingKind.WriteOutsideRoots)} | {Count(FindingKind.Other)} |");
         if (_findings.Count > 0)
         {
             table.AppendLine("Findings:");

@@ -70,38 +70,8 @@ internal sealed class AgentProcess : IAsyncDisposable
 
     private static async Task<AgentProcess> StartOnceAsync(string dataDirectory, string exportRoot, IReadOnlyDictionary<string, string> lab, TimeSpan timeout)
     {
-        string address = $"127.0.0.1:{FreeLoopbackPort().ToString(CultureInfo.InvariantCulture)}";
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string arg in new[]
-                 {
-                     "exec", Path.Combine(AppContext.BaseDirectory, "hvfleet-agent.dll"), "--listen", address, "--insecure",
-                     "--backend", "lab", "--data-dir", dataDirectory, "--export-root", exportRoot,
-                 })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var (key, value) in lab)
-        {
-            start.Environment["HVFLEET_AGENT_" + key.Replace(":", "__", StringComparison.Ordinal)] = value;
-        }
-
-        start.Environment["HVFLEET_AGENT_Logging__LogLevel__Default"] = "Warning";
-        start.Environment["DOTNET_gcServer"] = "0";
-
-        var output = new StringBuilder();
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var agent = new AgentProcess(process, output, address);
+        var agent = Launch(dataDirectory, exportRoot, lab);
+        var process = agent._process;
         try
         {
             await HvFleet.Testing.Wait.UntilAsync(async () =>
@@ -138,6 +108,43 @@ internal sealed class AgentProcess : IAsyncDisposable
             await agent.DisposeAsync();
             throw new InvalidOperationException($"hvfleet-agent did not start: {ex.Message}\n{agent.Output}", ex);
         }
+    }
+
+    /// <summary>Starts the process on a free port without waiting for it to serve (a test may kill it while it recovers).</summary>
+    public static AgentProcess Launch(string dataDirectory, string exportRoot, IReadOnlyDictionary<string, string> lab)
+    {
+        string address = $"127.0.0.1:{FreeLoopbackPort().ToString(CultureInfo.InvariantCulture)}";
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string arg in new[]
+                 {
+                     "exec", Path.Combine(AppContext.BaseDirectory, "hvfleet-agent.dll"), "--listen", address, "--insecure",
+                     "--backend", "lab", "--data-dir", dataDirectory, "--export-root", exportRoot,
+                 })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in lab)
+        {
+            start.Environment["HVFLEET_AGENT_" + key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        start.Environment["HVFLEET_AGENT_Logging__LogLevel__Default"] = "Warning";
+        start.Environment["DOTNET_gcServer"] = "0";
+
+        var output = new StringBuilder();
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new AgentProcess(process, output, address);
 
         void Append(string? line)
         {
