@@ -51,6 +51,14 @@ internal sealed class LabFaultInjector
         return delay > TimeSpan.Zero ? Task.Delay(delay, _timeProvider, cancellationToken) : Task.CompletedTask;
     }
 
+    /// <summary>Waits the configured after-commit delay for <paramref name="operation"/>; the operation has committed,
+    /// so a cancel no longer stops it (it would report a cancel for work that is done).</summary>
+    public Task DelayAfterCommitAsync(BackendOperationKind operation)
+    {
+        var delay = For(operation).DelayAfterCommit;
+        return delay > TimeSpan.Zero ? Task.Delay(delay, _timeProvider, CancellationToken.None) : Task.CompletedTask;
+    }
+
     /// <summary>Throws the configured failure if this operation is chosen to fail.</summary>
     public void ThrowIfInjected(BackendOperationKind operation)
     {

@@ -47,6 +47,7 @@ public sealed partial class LabHypervisor
             export.Commit();
 
             observer.ReportProgress(new HypervisorProgress(100, copiedBytes, copiedBytes, "Export completed"));
+            await _faults.DelayAfterCommitAsync(BackendOperationKind.ExportSnapshot);
             LogExportCompleted(_logger, snapshot.Id, target, manifest.Files.Count, manifest.TotalBytes);
             return new OperationResult(
                 [snapshot.Id],

@@ -89,6 +89,7 @@ public sealed partial class LabHypervisor
 
             await MutateAsync(state => state.Snapshots.AddRange(staged.Select(s => s.Record)), CancellationToken.None);
             observer.ReportProgress(new HypervisorProgress(100, bytesTotal, bytesTotal, "Checkpoint created"));
+            await _faults.DelayAfterCommitAsync(BackendOperationKind.CreateSnapshot);
             foreach (var (record, _) in staged)
             {
                 LogSnapshotCreated(_logger, record.Id, record.Name, record.Kind, record.Scope, record.Members.Count);

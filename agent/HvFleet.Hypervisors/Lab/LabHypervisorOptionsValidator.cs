@@ -89,6 +89,11 @@ internal sealed class LabHypervisorOptionsValidator : IValidateOptions<LabHyperv
             failures.Add($"{prefix}:Delay must not be negative (got {faults.Delay}).");
         }
 
+        if (faults.DelayAfterCommit < TimeSpan.Zero)
+        {
+            failures.Add($"{prefix}:DelayAfterCommit must not be negative (got {faults.DelayAfterCommit}).");
+        }
+
         if (double.IsNaN(faults.FailureProbability) || faults.FailureProbability < 0 || faults.FailureProbability > 1)
         {
             failures.Add($"{prefix}:FailureProbability must be between 0 and 1 (got {faults.FailureProbability}).");
