@@ -26,6 +26,10 @@ internal sealed partial class JobManager : IDisposable
     private readonly Lock _lock = new();
     private readonly Dictionary<string, JobRuntime> _active = new(StringComparer.Ordinal);
     private readonly JobScheduler _scheduler;
+    private readonly JobStoreHealth _storeHealth;
+
+    // Ends the waits of terminal states for a store that cannot write, when the agent gives up on them (shutdown).
+    private readonly CancellationTokenSource _storeWaits = new();
 
     // Serializes starts (the request-id lookup, the queue-size check and the insert form one step)
     // and lets a drain wait for a start in progress.
@@ -33,8 +37,10 @@ internal sealed partial class JobManager : IDisposable
     private EngineState _state = EngineState.Starting;
     private TaskCompletionSource? _drain;
 
-    public JobManager(IJobStore store, IHypervisor hypervisor, IOptions<JobOptions> options, TimeProvider time, ILogger<JobManager> logger)
+    public JobManager(IJobStore store, IHypervisor hypervisor, IOptions<JobOptions> options, TimeProvider time, ILogger<JobManager> logger,
+        JobStoreHealth? storeHealth = null)
     {
+        _storeHealth = storeHealth ?? new JobStoreHealth();
         _store = store;
         _hypervisor = hypervisor;
         _options = options.Value;
@@ -148,6 +154,12 @@ internal sealed partial class JobManager : IDisposable
 
             LogJobQueued(_logger, job.Id, job.Kind, requestId);
             return new JobStartResult(JobStartOutcome.Created, runtime.Current, null);
+        }
+        catch (JobStoreException ex)
+        {
+            // Nothing was recorded, so nothing runs: the caller learns why and may retry once the store recovers.
+            LogStartRefusedByStore(_logger, spec.Kind, ex.Message);
+            return JobStartResult.StoreRefused(ex);
         }
         finally
         {
@@ -313,6 +325,8 @@ internal sealed partial class JobManager : IDisposable
 
     public void Dispose()
     {
+        _storeWaits.Cancel();
+        _storeWaits.Dispose();
         _startGate.Dispose();
         lock (_lock)
         {

@@ -90,6 +90,13 @@ public sealed partial class FleetEngine : IAsyncDisposable
             errors.Add("name: at most 100 characters");
         }
 
+        RequestText.RefuseBidiControls("name", request.Name, errors);
+        RequestText.RefuseBidiControls("request_id", request.RequestId, errors);
+        for (var i = 0; i < request.Targets.Names.Count; i++)
+        {
+            RequestText.RefuseBidiControls($"targets.names[{i}]", request.Targets.Names[i], errors);
+        }
+
         if (request.Kind is not (SnapshotKind.Standard or SnapshotKind.Recovery))
         {
             errors.Add("snapshot_type: must be STANDARD or RECOVERY");
@@ -124,6 +131,9 @@ public sealed partial class FleetEngine : IAsyncDisposable
         {
             errors.Add(templateError);
         }
+
+        RequestText.RefuseBidiControls("destination_template", request.DestinationTemplate, errors);
+        RequestText.RefuseBidiControls("request_id", request.RequestId, errors);
 
         var source = string.IsNullOrEmpty(request.SnapshotOperationId) ? null : await GetAsync(request.SnapshotOperationId, cancellationToken);
         if (source is null)
@@ -197,7 +207,9 @@ public sealed partial class FleetEngine : IAsyncDisposable
         }
 
         var policy = request.Policy ?? source.Policy;
-        if (policy.Validate() is { Count: > 0 } policyErrors)
+        var retryErrors = new List<string>(policy.Validate());
+        RequestText.RefuseBidiControls("request_id", request.RequestId, retryErrors);
+        if (retryErrors is { Count: > 0 } policyErrors)
         {
             return FleetResult<FleetOperation>.Fail(FleetErrorCode.InvalidArgument, string.Join("; ", policyErrors));
         }
