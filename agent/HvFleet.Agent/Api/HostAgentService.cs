@@ -140,6 +140,12 @@ internal sealed partial class HostAgentService(
             {
                 throw new RpcException(StatusCode.NotFound, $"settings.differential_backup_base: snapshot '{baseId}' does not exist on this host");
             }
+
+            if (ExportVolumeSpace.AvailableBytes(confined!.ExportDirectory) is < ExportVolumeSpace.MinimumFreeBytes and var free)
+            {
+                throw new RpcException(StatusCode.ResourceExhausted,
+                    $"export_directory: no space left on the export volume of {confined.ExportDirectory} ({free} bytes free)");
+            }
         }
 
         await RunJobAsync(new ExportSnapshotJobSpec(confined!), requestId, responseStream, context);

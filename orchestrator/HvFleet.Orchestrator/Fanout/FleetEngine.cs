@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using HvFleet.Orchestrator.Agents;
+using HvFleet.Orchestrator.Hosting;
 using HvFleet.Orchestrator.Inventory;
 using HvFleet.Orchestrator.Operations;
 using HvFleet.Orchestrator.Progress;
@@ -26,6 +27,7 @@ public sealed partial class FleetEngine : IAsyncDisposable
     private readonly CancellationTokenSource _shutdown = new();
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private bool _initialized;
+    private readonly OrchestratorFatalErrors? _fatal;
 
     public FleetEngine(
         IFleetInventory inventory,
@@ -33,8 +35,10 @@ public sealed partial class FleetEngine : IAsyncDisposable
         IOperationStore store,
         TimeProvider timeProvider,
         IOptions<OrchestratorOptions> options,
-        ILogger<FleetEngine> logger)
+        ILogger<FleetEngine> logger,
+        OrchestratorFatalErrors? fatal = null)
     {
+        _fatal = fatal;
         _inventory = inventory;
         _store = store;
         _timeProvider = timeProvider;
