@@ -19,9 +19,16 @@ internal static class LabIoErrors
     {
         PathTooLongException => new HypervisorException(HypervisorErrorKind.InvalidParameter, HyperVCodes.MsvmInvalidParameter, HyperVCodeFamily.Msvm,
             $"a path of the export under {exportDirectory} is too long for the file system (a name over 255 bytes or a path over 4096): {exception.Message}", exception),
-        IOException io when io.HResult is Enospc or Edquot or ErrorHandleDiskFull or ErrorDiskFull =>
+        IOException io when IsDiskFull(io) =>
             new HypervisorException(HypervisorErrorKind.NoSpace, HyperVCodes.MsvmFailed, HyperVCodeFamily.Msvm,
                 $"no space left on the export volume of {exportDirectory}; the partial export was removed", exception),
         _ => null,
     };
+
+    // Most write failures carry errno in HResult; a failed preallocation (FileStream with a preallocation size, which the
+    // copier uses) does not: .NET raises IOException "... because the disk was full." without it, so its text is the
+    // only sign left.
+    private static bool IsDiskFull(IOException io) =>
+        io.HResult is Enospc or Edquot or ErrorHandleDiskFull or ErrorDiskFull
+        || io.Message.Contains("disk was full", StringComparison.OrdinalIgnoreCase);
 }

@@ -1,4 +1,5 @@
 using HvFleet.Orchestrator.Operations;
+using HvFleet.Orchestrator.Store;
 using HvFleet.Orchestrator.Tests.Fakes;
 
 namespace HvFleet.Orchestrator.Tests.Fanout;
