@@ -184,7 +184,7 @@ internal sealed partial class SqliteJobStore : IJobStore, IDisposable
         {
             result = await operation();
         }
-        catch (Exception ex) when (SqliteJobStoreErrors.Classify(ex) is { } problem)
+        catch (Exception ex) when (SqliteJobStoreErrors.Classify(ex, _databasePath) is { } problem)
         {
             var failure = new JobStoreException(problem, _databasePath, ex);
             // A read that fails on a damaged file is as unusable as a write; other read errors say nothing of writes.

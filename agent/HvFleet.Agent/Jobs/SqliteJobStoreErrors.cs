@@ -18,12 +18,18 @@ internal static class SqliteJobStoreErrors
     private const int ErrorHandleDiskFull = unchecked((int)0x80070027);
     private const int ErrorDiskFull = unchecked((int)0x80070070);
 
-    /// <summary>The store problem <paramref name="exception"/> stands for, or null when it is something else.</summary>
-    public static JobStoreProblem? Classify(Exception exception) => exception switch
+    /// <summary>Below this many free bytes, an I/O error of the store is taken for a full volume.</summary>
+    public const long FullVolumeBytes = 1024 * 1024;
+
+    /// <summary>The store problem <paramref name="exception"/> (met on <paramref name="databasePath"/>) stands for, or null when it is something else.</summary>
+    public static JobStoreProblem? Classify(Exception exception, string databasePath) => exception switch
     {
         SqliteException sqlite => (sqlite.SqliteErrorCode & 0xFF) switch
         {
             SqliteFull => JobStoreProblem.NoSpace,
+            // SQLite reports some ENOSPC writes (growing a file by a size hint) as I/O errors without the errno: a
+            // volume with next to no space left is the cause then.
+            SqliteIoError when VolumeIsFull(databasePath) => JobStoreProblem.NoSpace,
             SqliteCorrupt or SqliteNotADatabase => JobStoreProblem.Damaged,
             SqliteReadOnly => JobStoreProblem.ReadOnly,
             SqliteIoError or SqliteCantOpen => JobStoreProblem.IoError,
@@ -33,4 +39,17 @@ internal static class SqliteJobStoreErrors
         IOException or UnauthorizedAccessException => JobStoreProblem.IoError,
         _ => null,
     };
+
+    private static bool VolumeIsFull(string databasePath)
+    {
+        try
+        {
+            return Path.GetDirectoryName(Path.GetFullPath(databasePath)) is { } directory
+                && new DriveInfo(directory).AvailableFreeSpace < FullVolumeBytes;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return false;
+        }
+    }
 }

@@ -32,13 +32,33 @@ public static class OperationStoreErrors
 
     private static OperationStoreFailure? Describe(SqliteException sqlite, string path) => (sqlite.SqliteErrorCode & 0xFF) switch
     {
-        SqliteFull => new(OperationStoreProblem.NoSpace, $"operation store: no space left on device at {path}"),
+        SqliteFull => NoSpace(path),
+        // SQLite reports some ENOSPC writes (growing the file by a size hint) as I/O errors without the errno: a volume
+        // with next to no space left is the cause then.
+        SqliteIoError when VolumeIsFull(path) => NoSpace(path),
         SqliteCorrupt or SqliteNotADatabase => new(OperationStoreProblem.Damaged,
             $"operation store: the database file is damaged ({SqliteWords(sqlite)}) at {path}; move it aside to start with an empty history"),
         SqliteReadOnly => new(OperationStoreProblem.Unwritable, $"operation store: the database is read-only at {path}"),
         SqliteIoError or SqliteCantOpen => new(OperationStoreProblem.Unwritable, $"operation store: I/O error ({SqliteWords(sqlite)}) at {path}"),
         _ => null,
     };
+
+    /// <summary>Below this many free bytes, an I/O error of the store is taken for a full volume.</summary>
+    public const long FullVolumeBytes = 1024 * 1024;
+
+    private static OperationStoreFailure NoSpace(string path) => new(OperationStoreProblem.NoSpace, $"operation store: no space left on device at {path}");
+
+    private static bool VolumeIsFull(string path)
+    {
+        try
+        {
+            return Path.GetDirectoryName(Path.GetFullPath(path)) is { } directory && new DriveInfo(directory).AvailableFreeSpace < FullVolumeBytes;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return false;
+        }
+    }
 
     // "SQLite Error 26: 'file is not a database'." -> "file is not a database".
     private static string SqliteWords(SqliteException sqlite)

@@ -47,8 +47,8 @@ public sealed class FleetServiceStoreFailureTests
         var started = await client.StartFleetSnapshotAsync(request);
         health.TryGetStatus("", out var afterwards);
 
-        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
-        Assert.Equal($"operation store: no space left on device at {Path.Combine(volume.Path, "hvfleet.db")}", refused.Status.Detail);
+        Assert.Equal((StatusCode.ResourceExhausted, $"operation store: no space left on device at {Path.Combine(volume.Path, "hvfleet.db")}"),
+            (refused.StatusCode, refused.Status.Detail));
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, whileFull);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, afterwards);
         Assert.False(string.IsNullOrEmpty(started.Operation.Id));
