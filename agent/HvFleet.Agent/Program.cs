@@ -51,3 +51,11 @@ catch (OptionsValidationException ex)
 
     return 2;
 }
+catch (Exception ex)
+{
+    // A fatal error (a damaged job database, a full disk at startup...): one line naming the cause and exit 1, so that
+    // a service manager restarts the agent (systemd Restart=on-failure) instead of seeing a clean exit or an abort.
+    await Console.Error.WriteLineAsync("hvfleet-agent: fatal: " + FatalError.Describe(ex));
+    return 1;
+}
+

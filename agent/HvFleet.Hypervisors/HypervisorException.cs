@@ -12,6 +12,9 @@ public enum HypervisorErrorKind
     AccessDenied = 6,
     Timeout = 7,
     AlreadyExists = 8,
+
+    /// <summary>The volume being written is full (ENOSPC, ERROR_DISK_FULL).</summary>
+    NoSpace = 9,
 }
 
 /// <summary>A hypervisor failure carrying Hyper-V's numeric code unchanged, with its meaning.</summary>

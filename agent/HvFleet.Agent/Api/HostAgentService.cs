@@ -24,6 +24,7 @@ internal sealed partial class HostAgentService(
     IHypervisor hypervisor,
     JobManager jobs,
     IJobStore store,
+    JobStoreHealth storeHealth,
     IOptions<AgentOptions> agentOptions,
     IOptions<JobOptions> jobOptions,
     AgentRuntimeInfo runtime,
@@ -139,6 +140,12 @@ internal sealed partial class HostAgentService(
             {
                 throw new RpcException(StatusCode.NotFound, $"settings.differential_backup_base: snapshot '{baseId}' does not exist on this host");
             }
+
+            if (ExportVolumeSpace.AvailableBytes(confined!.ExportDirectory) is < ExportVolumeSpace.MinimumFreeBytes and var free)
+            {
+                throw new RpcException(StatusCode.ResourceExhausted,
+                    $"export_directory: no space left on the export volume of {confined.ExportDirectory} ({free} bytes free)");
+            }
         }
 
         await RunJobAsync(new ExportSnapshotJobSpec(confined!), requestId, responseStream, context);
@@ -220,6 +227,12 @@ internal sealed partial class HostAgentService(
     {
         RequireId("job_id", request.JobId);
         AuditContext.For(context).AddTargets(request.JobId).JobId = request.JobId;
+        if (storeHealth.Problem is { } storeProblem)
+        {
+            // A cancel must be recorded before it is reported; refuse it while nothing can be recorded.
+            throw JobStoreStatus.ToRpcException(storeProblem);
+        }
+
         var job = await jobs.CancelAsync(request.JobId, context.CancellationToken)
             ?? throw new RpcException(StatusCode.NotFound, $"job_id: job '{request.JobId}' is unknown to this agent");
         LogCancelRequested(logger, request.JobId, context.Peer);
@@ -240,6 +253,10 @@ internal sealed partial class HostAgentService(
                 throw new RpcException(StatusCode.InvalidArgument, "request_id: " + start.Message);
             case JobStartOutcome.QueueFull:
                 throw new RpcException(StatusCode.ResourceExhausted, start.Message ?? "The host's job queue is full.");
+            case JobStartOutcome.StoreFull:
+                throw new RpcException(StatusCode.ResourceExhausted, start.Message ?? "job store: no space left on device");
+            case JobStartOutcome.StoreFailed:
+                throw new RpcException(StatusCode.Unavailable, start.Message ?? "job store: cannot write");
             default:
                 throw new RpcException(StatusCode.Unavailable, start.Message ?? "The agent is not accepting jobs.");
         }

@@ -23,6 +23,7 @@ internal static class HypervisorStatus
             HypervisorErrorKind.NotSupported => StatusCode.Unimplemented,
             HypervisorErrorKind.Timeout => StatusCode.DeadlineExceeded,
             HypervisorErrorKind.AlreadyExists => StatusCode.AlreadyExists,
+            HypervisorErrorKind.NoSpace => StatusCode.ResourceExhausted,
             _ => StatusCode.Internal,
         };
         var trailers = new Metadata { { HyperVCodeTrailer, ex.HyperVCode.ToString(CultureInfo.InvariantCulture) } };

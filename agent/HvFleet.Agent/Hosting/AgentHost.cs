@@ -90,11 +90,13 @@ internal static class AgentHost
         services.AddJobEngine(builder.Configuration);
         services.AddHostedService<AgentLifecycleService>();
         services.AddSingleton<HostAgentService>();
+        services.AddSingleton<JobStoreStatusInterceptor>();
         configureServices?.Invoke(services);
 
         var app = builder.Build();
         var limits = app.Services.GetRequiredService<IOptions<CallLimitOptions>>().Value;
-        app.MapRpcService<HostAgentService>().WithMaxReceiveMessageSize(limits.MaxReceiveMessageBytes);
+        app.MapRpcService<HostAgentService>().WithMaxReceiveMessageSize(limits.MaxReceiveMessageBytes)
+            .Interceptors.Add(app.Services.GetRequiredService<JobStoreStatusInterceptor>());
         app.MapRpcHealthService().WithMaxReceiveMessageSize(limits.MaxInfrastructureReceiveMessageBytes);
         app.MapRpcReflectionService();
         return app;

@@ -25,4 +25,10 @@ internal interface IJobStore
 
     /// <summary>Jobs newest first, optionally only those in <paramref name="state"/>.</summary>
     Task<IReadOnlyList<AgentJob>> ListAsync(JobState? state, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A write that changes no job, to learn whether the store can write again after a failure;
+    /// throws <see cref="JobStoreException"/> when it cannot. Stores that cannot fail do nothing.
+    /// </summary>
+    Task ProbeWriteAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -147,7 +147,13 @@ internal sealed partial class JobManager
         });
     }
 
-    /// <summary>Writes the terminal state, then announces it: a watcher never sees a terminal state the store lacks.</summary>
+    /// <summary>
+    /// Writes the terminal state, then announces it: a watcher, a stream or GetJob never sees a
+    /// terminal state the store lacks. While the store cannot write the job stays as it was (live
+    /// and stored) and the write is tried again every <see cref="JobOptions.StoreRetryInterval"/>
+    /// or as soon as the store can write; if the agent stops first, nothing is announced and the
+    /// next start settles the job from its stored record.
+    /// </summary>
     private async Task FinishAsync(JobRuntime runtime, Func<AgentJob, AgentJob> change)
     {
         var now = _time.GetUtcNow();
@@ -157,9 +163,46 @@ internal sealed partial class JobManager
             return;
         }
 
-        await PersistAsync(runtime, final, now);
+        while (!await PersistAsync(runtime, final, now))
+        {
+            if (!await WaitToRetryStoreAsync())
+            {
+                LogTerminalNotRecorded(_logger, final.Id, final.State);
+                return;
+            }
+        }
+
         runtime.Announce();
         LogJobFinished(_logger, final.Id, final.Kind, final.State, (final.FinishedAt - final.StartedAt)?.TotalMilliseconds ?? 0);
+    }
+
+    // After a failed write: waits for the store to become writable again (a probe or another job's write succeeded) or
+    // for the retry interval on the injected clock; false when the agent gave up (stopping).
+    private async Task<bool> WaitToRetryStoreAsync()
+    {
+        CancellationToken stopping;
+        try
+        {
+            stopping = _storeWaits.Token;
+        }
+        catch (ObjectDisposedException)
+        {
+            return false;
+        }
+
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var retry = Task.Delay(_options.StoreRetryInterval, _time, wait.Token);
+        var woken = _storeHealth.IsWritable ? retry : await Task.WhenAny(retry, _storeHealth.WaitWritableAsync(wait.Token));
+        await wait.CancelAsync();
+        try
+        {
+            await woken;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return !stopping.IsCancellationRequested;
     }
 
     /// <summary>Queues a write of <paramref name="job"/> behind the job's earlier writes; false when it failed (logged).</summary>

@@ -176,6 +176,8 @@ internal sealed partial class JobManager
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            // Terminal states still waiting for a store that cannot write are given up: recovery settles them.
+            await _storeWaits.CancelAsync();
             foreach (var runtime in running.Where(r => !r.Completion.IsCompleted))
             {
                 LogBackendIgnoredStop(_logger, runtime.Id);

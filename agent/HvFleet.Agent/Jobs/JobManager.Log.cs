@@ -44,6 +44,14 @@ internal sealed partial class JobManager
         Message = "Could not write job {JobId} ({State}) to the job store")]
     private static partial void LogPersistFailed(ILogger logger, string jobId, JobState state, Exception exception);
 
+    [LoggerMessage(EventId = 1012, EventName = "JobStartRefusedByStore", Level = LogLevel.Warning,
+        Message = "Refused a {Kind} job: {Problem}")]
+    private static partial void LogStartRefusedByStore(ILogger logger, JobKind kind, string problem);
+
+    [LoggerMessage(EventId = 1013, EventName = "JobTerminalNotRecorded", Level = LogLevel.Error,
+        Message = "Job {JobId} ended {State} but the job store never recorded it before the agent stopped; the next start settles it")]
+    private static partial void LogTerminalNotRecorded(ILogger logger, string jobId, JobState state);
+
     [LoggerMessage(EventId = 1011, EventName = "BackendJobRecorded", Level = LogLevel.Debug,
         Message = "Job {JobId} follows backend job {BackendJobId}")]
     private static partial void LogBackendJob(ILogger logger, string jobId, string backendJobId);

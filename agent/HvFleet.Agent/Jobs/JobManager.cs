@@ -27,6 +27,10 @@ internal sealed partial class JobManager : IDisposable
     private readonly Dictionary<string, JobRuntime> _active = new(StringComparer.Ordinal);
     private readonly JobScheduler _scheduler;
     private readonly SnapshotOriginLookup _origins;
+    private readonly JobStoreHealth _storeHealth;
+
+    // Ends the waits of terminal states for a store that cannot write, when the agent gives up on them (shutdown).
+    private readonly CancellationTokenSource _storeWaits = new();
 
     // Serializes starts (the request-id lookup, the queue-size check and the insert form one step)
     // and lets a drain wait for a start in progress.
@@ -34,8 +38,10 @@ internal sealed partial class JobManager : IDisposable
     private EngineState _state = EngineState.Starting;
     private TaskCompletionSource? _drain;
 
-    public JobManager(IJobStore store, IHypervisor hypervisor, IOptions<JobOptions> options, TimeProvider time, ILogger<JobManager> logger)
+    public JobManager(IJobStore store, IHypervisor hypervisor, IOptions<JobOptions> options, TimeProvider time, ILogger<JobManager> logger,
+        JobStoreHealth? storeHealth = null)
     {
+        _storeHealth = storeHealth ?? new JobStoreHealth();
         _store = store;
         _hypervisor = hypervisor;
         _options = options.Value;
@@ -174,6 +180,12 @@ internal sealed partial class JobManager : IDisposable
 
             LogJobQueued(_logger, job.Id, job.Kind, requestId);
             return new JobStartResult(JobStartOutcome.Created, runtime.Current, null);
+        }
+        catch (JobStoreException ex)
+        {
+            // Nothing was recorded, so nothing runs: the caller learns why and may retry once the store recovers.
+            LogStartRefusedByStore(_logger, spec.Kind, ex.Message);
+            return JobStartResult.StoreRefused(ex);
         }
         finally
         {
@@ -339,6 +351,8 @@ internal sealed partial class JobManager : IDisposable
 
     public void Dispose()
     {
+        _storeWaits.Cancel();
+        _storeWaits.Dispose();
         _startGate.Dispose();
         lock (_lock)
         {

@@ -22,4 +22,11 @@ internal sealed class JobOptions
 
     /// <summary>On shutdown, how long running jobs may take to finish before they are cancelled. Default 20 s.</summary>
     public TimeSpan DrainGracePeriod { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// While the job store cannot write (disk full, I/O error), how often a write is tried again: a
+    /// job's terminal state waits for it (it is never announced before it is durable), and a probe
+    /// write tells when the store has recovered. Default 5 s.
+    /// </summary>
+    public TimeSpan StoreRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

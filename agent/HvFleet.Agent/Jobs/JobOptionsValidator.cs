@@ -31,6 +31,11 @@ internal sealed class JobOptionsValidator : IValidateOptions<JobOptions>
             failures.Add($"{JobOptions.SectionName}:{nameof(options.DrainGracePeriod)} must be between 0 and 1 hour, got {options.DrainGracePeriod}.");
         }
 
+        if (options.StoreRetryInterval <= TimeSpan.Zero || options.StoreRetryInterval > TimeSpan.FromMinutes(10))
+        {
+            failures.Add($"{JobOptions.SectionName}:{nameof(options.StoreRetryInterval)} must be more than 0 and at most 10 minutes, got {options.StoreRetryInterval}.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

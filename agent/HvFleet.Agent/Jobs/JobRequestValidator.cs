@@ -1,4 +1,5 @@
 using HvFleet.Hypervisors;
+using HvFleet.Security.Text;
 
 namespace HvFleet.Agent.Jobs;
 
@@ -81,6 +82,10 @@ internal static class JobRequestValidator
         {
             errors.Add(new("export_directory", pathError));
         }
+        else if ((BidiControls.Describe(request.ExportDirectory) ?? FileSystemNameLimits.Check(directory)) is { } unusable)
+        {
+            errors.Add(new("export_directory", unusable));
+        }
 
         var options = request.Options;
         if (!Enum.IsDefined(options.BackupIntent))
@@ -122,7 +127,7 @@ internal static class JobRequestValidator
         return errors;
     }
 
-    /// <summary>A required id: non-empty, at most <see cref="MaxIdLength"/> characters, no control characters or surrounding spaces.</summary>
+    /// <summary>A required id: non-empty, at most <see cref="MaxIdLength"/> characters, no control or bidirectional-control characters, no surrounding spaces.</summary>
     public static void ValidateId(string field, string? value, List<FieldError> errors)
     {
         if (string.IsNullOrEmpty(value))
@@ -137,13 +142,17 @@ internal static class JobRequestValidator
         {
             errors.Add(new(field, "contains control characters"));
         }
+        else if (BidiControls.Describe(value) is { } bidi)
+        {
+            errors.Add(new(field, bidi));
+        }
         else if (char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]))
         {
             errors.Add(new(field, "has leading or trailing white space"));
         }
     }
 
-    /// <summary>An optional name: at most <see cref="MaxNameLength"/> characters (Hyper-V's limit), no control characters.</summary>
+    /// <summary>An optional name: at most <see cref="MaxNameLength"/> characters (Hyper-V's limit), no control or bidirectional-control characters.</summary>
     public static void ValidateName(string field, string? value, List<FieldError> errors)
     {
         if (string.IsNullOrEmpty(value))
@@ -159,6 +168,11 @@ internal static class JobRequestValidator
         if (value.Any(char.IsControl))
         {
             errors.Add(new(field, "contains control characters"));
+        }
+
+        if (BidiControls.Describe(value) is { } bidi)
+        {
+            errors.Add(new(field, bidi));
         }
 
         if (string.IsNullOrWhiteSpace(value))

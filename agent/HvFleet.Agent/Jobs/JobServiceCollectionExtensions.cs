@@ -26,8 +26,10 @@ internal static class JobServiceCollectionExtensions
             }
         });
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<JobStoreHealth>();
         services.TryAddSingleton<JobManager>();
         services.AddHostedService<JobEngineService>();
+        services.AddHostedService<JobStoreProbeService>();
         return services;
     }
 
@@ -38,6 +40,7 @@ internal static class JobServiceCollectionExtensions
             .Bind(configuration.GetSection(SqliteJobStoreOptions.SectionName))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteJobStoreOptions>, SqliteJobStoreOptionsValidator>());
+        services.TryAddSingleton<JobStoreHealth>();
         services.TryAddSingleton<IJobStore, SqliteJobStore>();
         return services;
     }

@@ -17,4 +17,10 @@ internal enum JobStartOutcome
 
     /// <summary>The engine is starting (recovery not done) or draining for shutdown (UNAVAILABLE).</summary>
     Unavailable = 5,
+
+    /// <summary>The job store's volume is full: nothing was recorded (RESOURCE_EXHAUSTED naming the file).</summary>
+    StoreFull = 6,
+
+    /// <summary>The job store cannot write for another reason (damaged, read-only, I/O error): nothing was recorded (UNAVAILABLE).</summary>
+    StoreFailed = 7,
 }

@@ -29,11 +29,13 @@ internal sealed partial class SqliteJobStore : IJobStore, IDisposable
     private readonly string _databasePath;
     private readonly string _connectionPragmas;
     private readonly ILogger<SqliteJobStore> _logger;
+    private readonly JobStoreHealth _health;
     private readonly SemaphoreSlim _initGate = new(1, 1);
     private volatile bool _initialized;
 
-    public SqliteJobStore(IOptions<SqliteJobStoreOptions> options, ILogger<SqliteJobStore> logger)
+    public SqliteJobStore(IOptions<SqliteJobStoreOptions> options, ILogger<SqliteJobStore> logger, JobStoreHealth? health = null)
     {
+        _health = health ?? new JobStoreHealth();
         _databasePath = options.Value.DatabasePath;
         _connectionPragmas = options.Value.SyncEveryCommit
             ? "PRAGMA synchronous = FULL;"
@@ -51,7 +53,50 @@ internal sealed partial class SqliteJobStore : IJobStore, IDisposable
     /// <inheritdoc />
     public string Location => _databasePath;
 
-    public async Task<JobInsertResult> InsertAsync(AgentJob job, CancellationToken cancellationToken)
+    /// <summary>Whether the store can write; fed by every call's outcome.</summary>
+    public JobStoreHealth Health => _health;
+
+    public Task<JobInsertResult> InsertAsync(AgentJob job, CancellationToken cancellationToken) =>
+        GuardAsync(() => InsertCoreAsync(job, cancellationToken), write: true);
+
+    public Task<bool> UpdateAsync(AgentJob job, CancellationToken cancellationToken) =>
+        GuardAsync(() => UpdateCoreAsync(job, cancellationToken), write: true);
+
+    public Task<AgentJob?> GetAsync(string jobId, CancellationToken cancellationToken) =>
+        GuardAsync(() => QuerySingleAsync("id", jobId, cancellationToken), write: false);
+
+    public Task<AgentJob?> GetByRequestIdAsync(string requestId, CancellationToken cancellationToken) =>
+        GuardAsync(() => QuerySingleAsync("request_id", requestId, cancellationToken), write: false);
+
+    public Task<IReadOnlyList<AgentJob>> ListAsync(JobState? state, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return GuardAsync(() => ListCoreAsync(state, limit, cancellationToken), write: false);
+    }
+
+    /// <summary>
+    /// A committed write that needs fresh pages (a 16 KiB row inserted and deleted in one
+    /// transaction, invisible to readers): it fails while the volume is full and succeeds once
+    /// space returns. Throws <see cref="JobStoreException"/> when it fails.
+    /// </summary>
+    public Task ProbeWriteAsync(CancellationToken cancellationToken) =>
+        GuardAsync(async () =>
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                CREATE TABLE IF NOT EXISTS store_probe (pad BLOB NOT NULL);
+                INSERT INTO store_probe (pad) VALUES (zeroblob(16384));
+                DELETE FROM store_probe;
+                """;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        }, write: true);
+
+    private async Task<JobInsertResult> InsertCoreAsync(AgentJob job, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -72,7 +117,7 @@ internal sealed partial class SqliteJobStore : IJobStore, IDisposable
             && ex.SqliteExtendedErrorCode == SqliteConstraintUnique
             && job.RequestId is not null)
         {
-            var existing = await GetByRequestIdAsync(job.RequestId, cancellationToken);
+            var existing = await QuerySingleAsync("request_id", job.RequestId, cancellationToken);
             if (existing is null)
             {
                 throw;
@@ -82,7 +127,7 @@ internal sealed partial class SqliteJobStore : IJobStore, IDisposable
         }
     }
 
-    public async Task<bool> UpdateAsync(AgentJob job, CancellationToken cancellationToken)
+    private async Task<bool> UpdateCoreAsync(AgentJob job, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -102,15 +147,8 @@ internal sealed partial class SqliteJobStore : IJobStore, IDisposable
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    public Task<AgentJob?> GetAsync(string jobId, CancellationToken cancellationToken) =>
-        QuerySingleAsync("id", jobId, cancellationToken);
-
-    public Task<AgentJob?> GetByRequestIdAsync(string requestId, CancellationToken cancellationToken) =>
-        QuerySingleAsync("request_id", requestId, cancellationToken);
-
-    public async Task<IReadOnlyList<AgentJob>> ListAsync(JobState? state, int limit, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<AgentJob>> ListCoreAsync(JobState? state, int limit, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = state is null
@@ -138,6 +176,41 @@ internal sealed partial class SqliteJobStore : IJobStore, IDisposable
         // Pooled connections keep the file open; release them with the store.
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
+    }
+
+    // A store problem (full, damaged, read-only, I/O) becomes a JobStoreException naming the cause and the file, and
+    // makes the store unwritable until a write succeeds again; anything else (a bug, a cancel) passes unchanged.
+    private async Task<T> GuardAsync<T>(Func<Task<T>> operation, bool write)
+    {
+        T result;
+        try
+        {
+            result = await operation();
+        }
+        catch (Exception ex) when (SqliteJobStoreErrors.Classify(ex, _databasePath) is { } problem)
+        {
+            var failure = new JobStoreException(problem, _databasePath, ex);
+            // A read that fails on a damaged file is as unusable as a write; other read errors say nothing of writes.
+            if (write || problem == JobStoreProblem.Damaged)
+            {
+                if (_health.IsWritable)
+                {
+                    LogStoreUnwritable(_logger, failure.Message, ex);
+                }
+
+                _health.ReportFailure(failure);
+            }
+
+            throw failure;
+        }
+
+        if (write && !_health.IsWritable)
+        {
+            _health.ReportWriteSucceeded();
+            LogStoreWritable(_logger, _databasePath);
+        }
+
+        return result;
     }
 
     private async Task<AgentJob?> QuerySingleAsync(string column, string value, CancellationToken cancellationToken)
@@ -342,6 +415,14 @@ internal sealed partial class SqliteJobStore : IJobStore, IDisposable
 
     private static string[] FromJson(string json) =>
         JsonSerializer.Deserialize(json, JobJsonContext.Default.StringArray) ?? [];
+
+    [LoggerMessage(EventId = 1102, EventName = "JobStoreUnwritable", Level = LogLevel.Error,
+        Message = "{Problem}; jobs are refused until it can write again")]
+    private static partial void LogStoreUnwritable(ILogger logger, string problem, Exception exception);
+
+    [LoggerMessage(EventId = 1103, EventName = "JobStoreWritable", Level = LogLevel.Information,
+        Message = "Job store {Path} can write again; accepting jobs")]
+    private static partial void LogStoreWritable(ILogger logger, string path);
 
     [LoggerMessage(EventId = 1101, EventName = "JobStoreSchemaCreated", Level = LogLevel.Information,
         Message = "Job store {Path} created with schema version {Version}")]

@@ -64,6 +64,11 @@ public sealed partial class LabHypervisor
         catch (Exception ex)
         {
             LogExportFailed(_logger, snapshot.Id, target, ex);
+            if (LabIoErrors.ToHypervisorException(ex, target) is { } mapped)
+            {
+                throw mapped;
+            }
+
             throw;
         }
         finally

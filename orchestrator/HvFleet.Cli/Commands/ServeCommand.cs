@@ -1,5 +1,6 @@
 using System.CommandLine;
 using HvFleet.Cli.Hosting;
+using HvFleet.Orchestrator.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace HvFleet.Cli.Commands;
@@ -28,6 +29,7 @@ internal static class ServeCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             WebApplication app;
+            WebApplication? built = null;
             try
             {
                 app = OrchestratorHost.Build(new OrchestratorHostSettings
@@ -45,12 +47,20 @@ internal static class ServeCommand
                     ClientCertificatePath = parse.GetValue(cert) ?? "",
                     ClientKeyPath = parse.GetValue(key) ?? "",
                 });
+                built = app;
                 await app.StartAsync(cancellationToken);
             }
             catch (Exception ex) when (ex is ArgumentException or OptionsValidationException or HvFleet.Orchestrator.Inventory.InventoryException
                 or IOException or System.Security.Cryptography.CryptographicException)
             {
                 console.WriteError(ex.Message);
+                return ExitCodes.Failed;
+            }
+            catch (Exception ex) when (built is not null)
+            {
+                // Fatal while starting (e.g. a damaged operations database): one line naming the cause, and exit 1.
+                console.WriteError("fatal: " + (built.Services.GetRequiredService<OrchestratorFatalErrors>().Message
+                    ?? $"{ex.GetType().Name}: {ex.Message}".ReplaceLineEndings(" ")));
                 return ExitCodes.Failed;
             }
 
@@ -64,7 +74,9 @@ internal static class ServeCommand
             // Ctrl+C or SIGTERM reaches either the command line's token or the host's own console lifetime (which then
             // stops the application): wait for whichever comes first, then stop gracefully. Running operations are
             // resumed by the next start.
-            using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping))
+            // A fatal error (the operation store cannot record a running operation, or its file is damaged) stops it too.
+            var fatal = app.Services.GetRequiredService<OrchestratorFatalErrors>();
+            using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping, fatal.Raised))
             {
                 try
                 {
@@ -77,7 +89,15 @@ internal static class ServeCommand
             }
 
             await app.StopAsync(CancellationToken.None);
+            string? failure = ServeFailure.Describe(app, fatal);
             await app.DisposeAsync();
+            if (failure is not null)
+            {
+                // One line naming the cause and a non-zero exit, so that systemd's Restart=on-failure brings it back.
+                console.WriteError("fatal: " + failure);
+                return ExitCodes.Failed;
+            }
+
             return ExitCodes.Success;
         });
         return command;

@@ -1,5 +1,9 @@
+using HvFleet.Orchestrator.Hosting;
+using HvFleet.Orchestrator.Store;
+using HvFleet.Rpc.Health;
 using HvFleet.Rpc.Server;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HvFleet.Orchestrator.Api;
 
@@ -11,6 +15,13 @@ public static class FleetEndpointExtensions
     public static RpcServiceOptions MapFleetService(this IApplicationBuilder app, int? maxReceiveMessageBytes = null)
     {
         var service = app.MapRpcService<FleetService>();
+        var services = app.ApplicationServices;
+        if (services.GetService<IOperationStore>() is SqliteOperationStore sqlite)
+        {
+            service.Interceptors.Add(new OperationStoreStatusInterceptor(sqlite.DatabasePath, services.GetService<HealthStatusManager>(),
+                services.GetService<OrchestratorFatalErrors>()));
+        }
+
         return maxReceiveMessageBytes is { } limit ? service.WithMaxReceiveMessageSize(limit) : service;
     }
 }

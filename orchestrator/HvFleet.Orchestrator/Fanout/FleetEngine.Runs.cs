@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using HvFleet.Orchestrator.Operations;
 using HvFleet.Orchestrator.Progress;
+using HvFleet.Orchestrator.Store;
 using Microsoft.Extensions.Logging;
 
 namespace HvFleet.Orchestrator.Fanout;
@@ -101,6 +102,13 @@ public sealed partial class FleetEngine
         {
             // A bug or a store failure: record it so the operation does not look like it is still running.
             LogRunFailed(_logger, ex, live.Id);
+            if (OperationStoreErrors.Describe(ex, (_store as SqliteOperationStore)?.DatabasePath ?? "the operation store") is { } storeFailure)
+            {
+                // The run cannot record what it does: stop the orchestrator (exit 1) so that a service manager restarts
+                // it, and the next start resumes the operation from what the store holds.
+                _fatal?.Report(storeFailure.Message);
+            }
+
             try
             {
                 var failed = live.UpdateOperation(o => o with

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using HvFleet.Orchestrator.Agents;
+using HvFleet.Orchestrator.Hosting;
 using HvFleet.Orchestrator.Inventory;
 using HvFleet.Orchestrator.Operations;
 using HvFleet.Orchestrator.Progress;
@@ -27,6 +28,7 @@ public sealed partial class FleetEngine : IAsyncDisposable
     private readonly CancellationTokenSource _shutdown = new();
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private bool _initialized;
+    private readonly OrchestratorFatalErrors? _fatal;
 
     public FleetEngine(
         IFleetInventory inventory,
@@ -34,8 +36,10 @@ public sealed partial class FleetEngine : IAsyncDisposable
         IOperationStore store,
         TimeProvider timeProvider,
         IOptions<OrchestratorOptions> options,
-        ILogger<FleetEngine> logger)
+        ILogger<FleetEngine> logger,
+        OrchestratorFatalErrors? fatal = null)
     {
+        _fatal = fatal;
         _inventory = inventory;
         _store = store;
         _timeProvider = timeProvider;
@@ -92,6 +96,13 @@ public sealed partial class FleetEngine : IAsyncDisposable
             errors.Add("name: at most 100 characters");
         }
 
+        RequestText.RefuseBidiControls("name", request.Name, errors);
+        RequestText.RefuseBidiControls("request_id", request.RequestId, errors);
+        for (var i = 0; i < request.Targets.Names.Count; i++)
+        {
+            RequestText.RefuseBidiControls($"targets.names[{i}]", request.Targets.Names[i], errors);
+        }
+
         if (request.Kind is not (SnapshotKind.Standard or SnapshotKind.Recovery))
         {
             errors.Add("snapshot_type: must be STANDARD or RECOVERY");
@@ -126,6 +137,9 @@ public sealed partial class FleetEngine : IAsyncDisposable
         {
             errors.Add(templateError);
         }
+
+        RequestText.RefuseBidiControls("destination_template", request.DestinationTemplate, errors);
+        RequestText.RefuseBidiControls("request_id", request.RequestId, errors);
 
         var source = string.IsNullOrEmpty(request.SnapshotOperationId) ? null : await GetAsync(request.SnapshotOperationId, cancellationToken);
         if (source is null)
@@ -199,7 +213,9 @@ public sealed partial class FleetEngine : IAsyncDisposable
         }
 
         var policy = request.Policy ?? source.Policy;
-        if (policy.Validate() is { Count: > 0 } policyErrors)
+        var retryErrors = new List<string>(policy.Validate());
+        RequestText.RefuseBidiControls("request_id", request.RequestId, retryErrors);
+        if (retryErrors is { Count: > 0 } policyErrors)
         {
             return FleetResult<FleetOperation>.Fail(FleetErrorCode.InvalidArgument, string.Join("; ", policyErrors));
         }

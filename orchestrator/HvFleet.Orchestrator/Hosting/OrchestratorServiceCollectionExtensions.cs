@@ -26,6 +26,7 @@ public static class OrchestratorServiceCollectionExtensions
         builder.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OrchestratorOptions>, OrchestratorOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<OrchestratorFatalErrors>();
         services.TryAddSingleton<FleetEngine>();
         services.AddHostedService<OperationResumeService>();
         return services;

@@ -1,0 +1,29 @@
+using HvFleet.Orchestrator.Hosting;
+
+namespace HvFleet.Cli.Hosting;
+
+/// <summary>Why a stopped <c>hvfleet serve</c> must exit non-zero, on one line; null when it stopped because it was asked to.</summary>
+internal static class ServeFailure
+{
+    public static string? Describe(WebApplication app, OrchestratorFatalErrors fatal)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(fatal);
+        if (fatal.Message is { } message)
+        {
+            return message;
+        }
+
+        // A background service that failed (e.g. resuming operations from a damaged store) stops the host by itself;
+        // that stop is a failure, not a clean exit.
+        var failed = app.Services.GetServices<IHostedService>().OfType<BackgroundService>()
+            .Select(service => service.ExecuteTask)
+            .FirstOrDefault(task => task is { IsFaulted: true });
+        if (failed?.Exception?.GetBaseException() is not { } exception)
+        {
+            return null;
+        }
+
+        return $"{exception.GetType().Name}: {exception.Message}".ReplaceLineEndings(" ");
+    }
+}
