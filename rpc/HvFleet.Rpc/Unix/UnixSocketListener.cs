@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
@@ -58,9 +57,16 @@ public static class UnixSocketListener
             }
         }
 
-        if (UnixNativeMethods.Stat(path) is { } existing && existing.Type != UnixNativeMethods.TypeSocket)
+        if (UnixNativeMethods.Stat(path) is { } existing)
         {
-            problems.Add($"unix socket '{path}': a file that is not a socket is already there; it is not removed: choose another path or remove it");
+            if (existing.Type != UnixNativeMethods.TypeSocket)
+            {
+                problems.Add($"unix socket '{path}': a file that is not a socket is already there; it is not removed: choose another path or remove it");
+            }
+            else if (IsListening(path))
+            {
+                problems.Add($"unix socket '{path}': another server is listening on it");
+            }
         }
 
         return problems;
@@ -91,7 +97,7 @@ public static class UnixSocketListener
             Directory.CreateDirectory(directory, OwnerOnlyDirectory);
         }
 
-        RemoveStaleSocket(endPoint, path);
+        RemoveStaleSocket(path);
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
@@ -133,25 +139,33 @@ public static class UnixSocketListener
             MemoryMarshal.Read<int>(ucred), MemoryMarshal.Read<uint>(ucred[4..]), MemoryMarshal.Read<uint>(ucred[8..]), socketPath);
     }
 
-    private static void RemoveStaleSocket(EndPoint endPoint, string path)
+    private static void RemoveStaleSocket(string path)
     {
         if (UnixNativeMethods.Stat(path) is null)
         {
             return;
         }
 
+        if (IsListening(path))
+        {
+            throw new IOException($"unix socket '{path}': another server is listening on it");
+        }
+
+        // Nobody listens: the socket of a server that died. ListenProblems checked that it is a socket.
+        File.Delete(path);
+    }
+
+    private static bool IsListening(string path)
+    {
         using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            probe.Connect(endPoint);
+            probe.Connect(new UnixDomainSocketEndPoint(path));
+            return true;
         }
         catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionRefused)
         {
-            // Nobody listens: the socket of a server that died. ListenProblems checked that it is a socket.
-            File.Delete(path);
-            return;
+            return false;
         }
-
-        throw new IOException($"unix socket '{path}': another server is listening on it");
     }
 }

@@ -39,7 +39,7 @@ public sealed class OrchestratorHostSettingsTests : IDisposable
     [Fact]
     public void Problems_NeitherTlsNorInsecure_NamesEveryMissingFlag()
     {
-        var settings = Plain("127.0.0.1:7600") with { Insecure = false };
+        var settings = Plain("127.0.0.1:7600") with { InsecureLoopbackTcp = false };
 
         string problem = Assert.Single(settings.Problems());
 
@@ -49,7 +49,7 @@ public sealed class OrchestratorHostSettingsTests : IDisposable
 
     [Fact]
     public void Problems_InsecureWithTlsFiles_Refused() =>
-        Assert.Contains((Secure("127.0.0.1:7600") with { Insecure = true }).Problems(), p => p.Contains("exclude each other", StringComparison.Ordinal));
+        Assert.Contains((Secure("127.0.0.1:7600") with { InsecureLoopbackTcp = true }).Problems(), p => p.Contains("exclude each other", StringComparison.Ordinal));
 
     [Fact]
     public void Problems_MissingFiles_EachNamed()
@@ -87,7 +87,7 @@ public sealed class OrchestratorHostSettingsTests : IDisposable
     [Fact]
     public async Task Serve_InsecureOffLoopback_Exit1WithTheReason()
     {
-        var run = await CliRun.RunAsync("serve", "--listen", "0.0.0.0:0", "--insecure", "--agents-insecure",
+        var run = await CliRun.RunAsync("serve", "--listen", "0.0.0.0:0", "--insecure-loopback-tcp", "--agents-insecure",
             "--inventory", Path.Combine(_dir, "inventory.yaml"), "--data-dir", Path.Combine(_dir, "data"));
 
         Assert.Equal(ExitCodes.Failed, run.ExitCode);
@@ -110,7 +110,7 @@ public sealed class OrchestratorHostSettingsTests : IDisposable
         Listen = listen,
         InventoryPath = Path.Combine(_dir, "inventory.yaml"),
         DataDirectory = Path.Combine(_dir, "data"),
-        Insecure = true,
+        InsecureLoopbackTcp = true,
         AgentsInsecure = true,
     };
 }
