@@ -95,6 +95,41 @@ public sealed class OrchestratorHostSettingsTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_dir, "data")));
     }
 
+    [Fact]
+    public void Problems_InsecureAloneOnLoopback_RefusedNamingTheUnixSocketAndTheOptIn()
+    {
+        string problem = Assert.Single((Plain("127.0.0.1:7600") with { InsecureLoopbackTcp = false, Insecure = true }).Problems());
+
+        Assert.Contains("--insecure alone is refused", problem, StringComparison.Ordinal);
+        Assert.Contains("--listen unix:/", problem, StringComparison.Ordinal);
+        Assert.Contains("--insecure-loopback-tcp", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Problems_UnixSocket_NeedsNoTlsAndNoOptIn() =>
+        Assert.Empty((Plain("unix:" + Path.Combine(_dir, "hvfleet.sock")) with { InsecureLoopbackTcp = false }).Problems());
+
+    [Fact]
+    public void Problems_UnixSocketWithTlsFilesOrTheTcpOptIn_RefusedNamingEach()
+    {
+        var problems = (Secure("unix:" + Path.Combine(_dir, "hvfleet.sock")) with { InsecureLoopbackTcp = true }).Problems();
+
+        Assert.Contains(problems, p => p.Contains("--tls-cert/--tls-key/--client-ca do not apply", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("--insecure-loopback-tcp is for a TCP --listen address", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Serve_InsecureAloneOnLoopback_Exit1NamingWhatToUseInstead()
+    {
+        var run = await CliRun.RunAsync("serve", "--listen", "127.0.0.1:0", "--insecure", "--agents-insecure",
+            "--inventory", Path.Combine(_dir, "inventory.yaml"), "--data-dir", Path.Combine(_dir, "data"));
+
+        Assert.Equal(ExitCodes.Failed, run.ExitCode);
+        Assert.Contains("--insecure-loopback-tcp", run.Error, StringComparison.Ordinal);
+        Assert.Contains("--listen unix:/", run.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "data")));
+    }
+
     private OrchestratorHostSettings Secure(string listen) => new()
     {
         Listen = listen,

@@ -124,7 +124,7 @@ internal sealed class OrchestratorProcess : IAsyncDisposable
     }
 
     /// <summary>The dotnet host running these tests (hvfleet.dll is framework-dependent).</summary>
-    private static string DotnetHost()
+    internal static string DotnetHost()
     {
         string? current = Environment.ProcessPath;
         if (current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet")
