@@ -81,6 +81,9 @@ internal sealed class LabAgentFleet : IAsyncDisposable
         ["Lab:Faults:Delay"] = latency.ToString("c", CultureInfo.InvariantCulture),
         ["Security:Limits:MaxMutatingCallsPerMinute"] = "1000000",
         ["Logging:LogLevel:Default"] = "Warning",
+
+        // Up to 1,000 agents: their plaintext-TCP start warnings (one each) would bury the figures.
+        ["Logging:LogLevel:HvFleet.Security.Authorization.InsecureLoopbackWarning"] = "Error",
     };
 
     public async ValueTask DisposeAsync()
