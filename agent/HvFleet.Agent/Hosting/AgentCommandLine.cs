@@ -35,7 +35,8 @@ internal sealed record AgentCommandLine(AgentSettingsOverrides Overrides, IReadO
 
         Every setting can also come from appsettings.json (section "Agent") or from the environment:
         HVFLEET_AGENT_LISTEN, _BACKEND, _LAB_DIR, _DATA_DIR, _EXPORT_ROOTS (separated by the
-        platform's path separator), _INSECURE, _INSECURE_LOOPBACK_TCP, _INSECURE_LOOPBACK_ROLE. Flags win over the environment, which wins over the file.
+        platform's path separator), _INSECURE, _INSECURE_LOOPBACK_TCP, _INSECURE_LOOPBACK_ROLE.
+        Flags win over the environment, which wins over the file.
         """;
 
     public static AgentCommandLine Parse(IReadOnlyList<string> args)
