@@ -32,7 +32,7 @@ public sealed class AgentSecurityTests : IAsyncLifetime
         _operator = Client("ops");
         _agent = await TestAgent.StartAsync(_data, new Dictionary<string, string?>
         {
-            ["Agent:Insecure"] = "false",
+            ["Agent:InsecureLoopbackTcp"] = "false",
             ["Agent:TlsCertificate"] = Path.Combine(_pki, "agent.crt"),
             ["Agent:TlsKey"] = Path.Combine(_pki, "agent.key"),
             ["Agent:ClientCa"] = Path.Combine(_pki, PkiFiles.CaCertificate),

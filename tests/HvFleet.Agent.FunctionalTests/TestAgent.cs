@@ -41,7 +41,8 @@ public sealed class TestAgent : IAsyncDisposable
         var all = new Dictionary<string, string?>
         {
             ["Agent:Listen"] = "127.0.0.1:0",
-            ["Agent:Insecure"] = "true",
+            ["Agent:InsecureLoopbackTcp"] = "true",
+            ["Agent:InsecureLoopbackRole"] = "admin",
             ["Agent:DataDirectory"] = dataDirectory,
             ["Lab:SeedDiskSizeBytes"] = (256 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Lab:SeedRandomSeed"] = "7",

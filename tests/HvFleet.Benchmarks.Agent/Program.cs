@@ -32,7 +32,7 @@ static async Task StartupAndIdleRssAsync(string agentPath, int runs)
     for (var run = 0; run <= runs; run++)
     {
         var port = FreePort();
-        var start = new ProcessStartInfo(agentPath, ["--listen", $"127.0.0.1:{port}", "--insecure", "--data-dir", data, "--lab-disk-size", "1048576"])
+        var start = new ProcessStartInfo(agentPath, ["--listen", $"127.0.0.1:{port}", "--insecure-loopback-tcp", "--insecure-loopback-role", "admin", "--data-dir", data, "--lab-disk-size", "1048576"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -258,7 +258,8 @@ internal sealed class BenchAgent : IAsyncDisposable
     {
         var data = Directory.CreateTempSubdirectory("hvfleet-bench-").FullName;
         settings["Agent:Listen"] = "127.0.0.1:0";
-        settings["Agent:Insecure"] = "true";
+        settings["Agent:InsecureLoopbackTcp"] = "true";
+        settings["Agent:InsecureLoopbackRole"] = "admin";
         settings["Agent:DataDirectory"] = data;
         settings["Logging:LogLevel:Default"] = "Warning";
 

@@ -16,7 +16,7 @@ var seed = IntArg("--seed", 1);
 var port = FreePort();
 var dataDirectory = Directory.CreateTempSubdirectory("hvfleet-fuzz-").FullName;
 var entryPoint = Assembly.Load(new AssemblyName("hvfleet-agent")).EntryPoint!;
-var agentArgs = new[] { "--insecure", "--listen", $"127.0.0.1:{port}", "--data-dir", dataDirectory };
+var agentArgs = new[] { "--insecure-loopback-tcp", "--insecure-loopback-role", "admin", "--listen", $"127.0.0.1:{port}", "--data-dir", dataDirectory };
 Environment.SetEnvironmentVariable("HVFLEET_AGENT_Logging__LogLevel__Default", "Error");
 
 // Per-caller limits raised so that malformed payloads reach the parsers and handlers (every call here is one caller).

@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using HvFleet.Rpc;
 using HvFleet.Rpc.Server;
+using HvFleet.Rpc.Unix;
 using Microsoft.AspNetCore.Http;
 
 namespace HvFleet.Security.Tests;
@@ -33,6 +34,11 @@ internal sealed class FakeServerCallContext(string method, MethodType type = Met
     public override string RequestEncoding => "identity";
 
     public override X509Certificate2? ClientCertificate => certificate;
+
+    /// <summary>The kernel credentials of a Unix socket caller; null for a TCP caller.</summary>
+    public UnixPeerCredentials? Unix { get; init; }
+
+    public override UnixPeerCredentials? UnixPeer => Unix;
 
     public override IDictionary<object, object?> UserState { get; } = new Dictionary<object, object?>();
 

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 
 namespace HvFleet.Testing;
 
-/// <summary>A real Kestrel rpc server on a free loopback port, for functional tests.</summary>
+/// <summary>A real Kestrel rpc server on a free loopback port (or on a Unix socket), for functional tests.</summary>
 public sealed class LoopbackRpcServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -21,17 +21,19 @@ public sealed class LoopbackRpcServer : IAsyncDisposable
         Address = address;
     }
 
-    /// <summary>http://127.0.0.1:PORT (or https:// with TLS).</summary>
+    /// <summary>http://127.0.0.1:PORT (or https:// with TLS, or unix:///PATH on a Unix socket).</summary>
     public Uri Address { get; }
 
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Starts a server; <paramref name="configureServices"/> must not need to call AddRpcServer (done here).</summary>
+    /// <summary>Starts a server; <paramref name="configureServices"/> must not need to call AddRpcServer (done here).
+    /// With <paramref name="unixSocketPath"/> it listens there (plaintext, owner-only) instead of on loopback TCP.</summary>
     public static async Task<LoopbackRpcServer> StartAsync(
         Action<IServiceCollection>? configureServices,
         Action<WebApplication> mapServices,
         Action<HvFleet.Rpc.Server.RpcServerOptions>? configureRpc = null,
-        Action<HttpsConnectionAdapterOptions>? tls = null)
+        Action<HttpsConnectionAdapterOptions>? tls = null,
+        string? unixSocketPath = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -39,7 +41,11 @@ public sealed class LoopbackRpcServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(options =>
         {
             var endPoint = new IPEndPoint(IPAddress.Loopback, 0);
-            if (tls is null)
+            if (unixSocketPath is not null)
+            {
+                options.ListenRpcUnixSocket(unixSocketPath);
+            }
+            else if (tls is null)
             {
                 options.ListenRpcCleartext(endPoint);
             }
@@ -54,7 +60,9 @@ public sealed class LoopbackRpcServer : IAsyncDisposable
         mapServices(app);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var uri = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        var uri = unixSocketPath is not null
+            ? HvFleet.Rpc.Unix.UnixSocketAddress.ToUri(unixSocketPath)
+            : new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
         return new LoopbackRpcServer(app, uri);
     }
 

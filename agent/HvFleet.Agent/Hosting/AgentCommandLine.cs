@@ -1,10 +1,12 @@
 using System.Globalization;
+using HvFleet.Security.Authorization;
 
 namespace HvFleet.Agent.Hosting;
 
 /// <summary>
-/// The agent's flags: <c>--listen HOST:PORT --backend lab|hyperv --lab-dir DIR --data-dir DIR
-/// --export-root DIR [--export-root DIR ...] --insecure --help</c>; each also as <c>--flag=value</c>.
+/// The agent's flags: <c>--listen HOST:PORT|unix:/PATH --backend lab|hyperv --lab-dir DIR --data-dir DIR
+/// --export-root DIR [--export-root DIR ...] --insecure-loopback-tcp --insecure-loopback-role ROLE --help</c>; each also
+/// as <c>--flag=value</c>.
 /// </summary>
 internal sealed record AgentCommandLine(AgentSettingsOverrides Overrides, IReadOnlyList<string> Errors, bool ShowHelp)
 {
@@ -12,11 +14,16 @@ internal sealed record AgentCommandLine(AgentSettingsOverrides Overrides, IReadO
         Usage: hvfleet-agent [options]
 
           --listen HOST:PORT     address to serve on (default 127.0.0.1:50051; [::1]:PORT for IPv6)
+          --listen unix:/PATH    plaintext on an owner-only unix socket (Linux): only this user and root may
+                                 call (as admin), each call audited with the caller's uid
           --backend lab|hyperv   hypervisor backend (default: hyperv on Windows, lab elsewhere)
           --lab-dir DIR          lab hypervisor directory (default: <data-dir>/lab)
           --data-dir DIR         job database and default export root (default: per-platform data folder)
           --export-root DIR      allowed export root; repeat for several (default: <data-dir>/exports)
-          --insecure             plaintext HTTP/2 without TLS; only on a loopback listen address
+          --insecure-loopback-tcp  plaintext HTTP/2 over TCP on a loopback listen address (explicit opt-in,
+                                 logged as a warning): every local user can connect, with the role below
+          --insecure-loopback-role viewer|operator|admin  role of plaintext loopback TCP callers (default viewer)
+          --insecure             refused on TCP without --insecure-loopback-tcp (it made every local user an admin)
           --tls-cert FILE        PEM server certificate (TLS; with --tls-key and --client-ca)
           --tls-key FILE         PEM private key of the certificate
           --client-ca FILE       PEM CA that client certificates must chain to (mutual TLS)
@@ -28,7 +35,8 @@ internal sealed record AgentCommandLine(AgentSettingsOverrides Overrides, IReadO
 
         Every setting can also come from appsettings.json (section "Agent") or from the environment:
         HVFLEET_AGENT_LISTEN, _BACKEND, _LAB_DIR, _DATA_DIR, _EXPORT_ROOTS (separated by the
-        platform's path separator), _INSECURE. Flags win over the environment, which wins over the file.
+        platform's path separator), _INSECURE, _INSECURE_LOOPBACK_TCP, _INSECURE_LOOPBACK_ROLE.
+        Flags win over the environment, which wins over the file.
         """;
 
     public static AgentCommandLine Parse(IReadOnlyList<string> args)
@@ -113,6 +121,35 @@ internal sealed record AgentCommandLine(AgentSettingsOverrides Overrides, IReadO
                     else
                     {
                         errors.Add($"--insecure takes no value (or true/false), got '{inline}'.");
+                    }
+
+                    break;
+                case "--insecure-loopback-tcp":
+                    if (inline is null)
+                    {
+                        overrides = overrides with { InsecureLoopbackTcp = true };
+                    }
+                    else if (AgentSettingsOverrides.TryParseBool(inline, out var loopbackTcp))
+                    {
+                        overrides = overrides with { InsecureLoopbackTcp = loopbackTcp };
+                    }
+                    else
+                    {
+                        errors.Add($"--insecure-loopback-tcp takes no value (or true/false), got '{inline}'.");
+                    }
+
+                    break;
+                case "--insecure-loopback-role":
+                    if (Value() is { } roleText)
+                    {
+                        if (FleetRoles.TryParse(roleText, out var role))
+                        {
+                            overrides = overrides with { InsecureLoopbackRole = role };
+                        }
+                        else
+                        {
+                            errors.Add($"--insecure-loopback-role must be viewer, operator or admin, got '{roleText}'.");
+                        }
                     }
 
                     break;

@@ -13,7 +13,7 @@ internal static class AgentHost
 {
     /// <summary>
     /// Builds the agent. Throws <see cref="OptionsValidationException"/> listing every problem
-    /// when the settings are refused (e.g. plaintext off loopback).
+    /// when the settings are refused (e.g. plaintext off loopback, or --insecure without the loopback TCP opt-in).
     /// </summary>
     public static WebApplication Build(
         IReadOnlyDictionary<string, string?> settings,
@@ -42,9 +42,10 @@ internal static class AgentHost
             throw new OptionsValidationException(AgentOptions.SectionName, typeof(AgentOptions), validation.Failures);
         }
 
-        var endPoint = ListenAddress.TryParse(options.Listen, out var listen, out var listenError)
-            ? ToEndPoint(listen)
+        var listen = ListenAddress.TryParse(options.Listen, out var parsed, out var listenError)
+            ? parsed
             : throw new OptionsValidationException(AgentOptions.SectionName, typeof(AgentOptions), [listenError]);
+        bool loopbackTcp = !listen.IsUnixSocket && options.InsecureLoopbackTcp;
         Directory.CreateDirectory(options.DataDirectory!);
         foreach (var root in options.ExportRoots)
         {
@@ -53,14 +54,19 @@ internal static class AgentHost
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            if (options.Insecure)
+            if (listen.IsUnixSocket)
             {
-                kestrel.ListenRpcCleartext(endPoint);
+                // Plaintext for the local owner: owner-only socket file, each caller's uid checked and audited.
+                kestrel.ListenRpcUnixSocket(listen.UnixSocketPath);
+            }
+            else if (loopbackTcp)
+            {
+                kestrel.ListenRpcCleartext(ToEndPoint(listen));
             }
             else
             {
                 // Certificate, key and client CA reload when their files change; clients must chain to the fleet CA.
-                kestrel.ListenRpcTls(endPoint, https => kestrel.ApplicationServices.GetRequiredService<FleetServerTls>().Configure(https));
+                kestrel.ListenRpcTls(ToEndPoint(listen), https => kestrel.ApplicationServices.GetRequiredService<FleetServerTls>().Configure(https));
             }
         });
 
@@ -69,8 +75,8 @@ internal static class AgentHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AgentRuntimeInfo>();
         services.AddRpcServer();
-        services.AddFleetSecurity(builder.Configuration, Path.Combine(options.DataDirectory!, "audit.log"), insecureLoopback: options.Insecure);
-        if (!options.Insecure)
+        services.AddFleetSecurity(builder.Configuration, Path.Combine(options.DataDirectory!, "audit.log"), insecureLoopback: loopbackTcp, options.InsecureLoopbackRole);
+        if (!listen.IsUnixSocket && !loopbackTcp)
         {
             services.AddFleetServerTls(options.TlsCertificate!, options.TlsKey!, options.ClientCa!);
         }

@@ -1,3 +1,4 @@
+using HvFleet.Rpc.Unix;
 using Microsoft.Extensions.Options;
 
 namespace HvFleet.Agent.Hosting;
@@ -35,23 +36,58 @@ internal sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             Absolute($"export root #{i + 1} (--export-root, Agent:ExportRoots)", options.ExportRoots[i], failures);
         }
 
-        if (options.Insecure && listenOk && !listen!.IsLoopback)
+        var tls = options.TlsCertificate is not null || options.TlsKey is not null || options.ClientCa is not null;
+        if (!Enum.IsDefined(options.InsecureLoopbackRole))
         {
-            failures.Add($"--insecure (plaintext HTTP/2) is refused on {listen}: it is only allowed on a loopback address " +
-                "(127.0.0.1, [::1] or localhost), where no other machine can connect. Listen on loopback, or drop --insecure and use TLS.");
+            failures.Add($"--insecure-loopback-role (Agent:InsecureLoopbackRole) must be viewer, operator or admin, got {(int)options.InsecureLoopbackRole}.");
         }
 
-        var tls = options.TlsCertificate is not null || options.TlsKey is not null || options.ClientCa is not null;
-        if (options.Insecure && tls)
+        if (listenOk && listen!.IsUnixSocket)
         {
-            failures.Add("--insecure and --tls-cert/--tls-key/--client-ca exclude each other: choose plaintext on loopback, or TLS.");
+            // Plaintext for the local owner: the socket is owner-only and each caller's uid is checked.
+            if (tls)
+            {
+                failures.Add($"--listen {listen} serves plaintext to this user and root on a unix socket: --tls-cert/--tls-key/--client-ca do not apply; " +
+                    "drop them, or listen on HOST:PORT for mutual TLS.");
+            }
+
+            if (options.InsecureLoopbackTcp)
+            {
+                failures.Add($"--insecure-loopback-tcp is for a TCP listen address; --listen {listen} is a unix socket, which needs no opt-in.");
+            }
+
+            foreach (var problem in UnixSocketListener.ListenProblems(listen.UnixSocketPath))
+            {
+                failures.Add($"listen address (--listen, Agent:Listen): {problem}.");
+            }
         }
-        else if (!options.Insecure && !tls)
+        else if (options.InsecureLoopbackTcp)
+        {
+            if (listenOk && !listen!.IsLoopback)
+            {
+                failures.Add($"--insecure-loopback-tcp (plaintext HTTP/2) is refused on {listen}: it is only allowed on a loopback address " +
+                    "(127.0.0.1, [::1] or localhost), where no other machine can connect. Listen on loopback, or use TLS.");
+            }
+
+            if (tls)
+            {
+                failures.Add("--insecure-loopback-tcp and --tls-cert/--tls-key/--client-ca exclude each other: choose plaintext on loopback, or TLS.");
+            }
+        }
+        else if (options.Insecure)
+        {
+            failures.Add("--insecure alone is refused: plaintext TCP let every local user call the agent as an admin. " +
+                "For local access listen on a unix socket (--listen unix:/run/hvfleet/agent.sock: only this user and root, audited with their uid); " +
+                "to accept plaintext TCP on loopback anyway, add the explicit opt-in --insecure-loopback-tcp " +
+                "(logged as a warning; callers get --insecure-loopback-role, default viewer).");
+        }
+        else if (!tls)
         {
             failures.Add("no TLS certificate is configured: pass --tls-cert FILE --tls-key FILE --client-ca FILE " +
-                "(certificates from 'hvfleet pki'), or --insecure for plaintext on a loopback address.");
+                "(certificates from 'hvfleet pki'), or --listen unix:/PATH for plaintext to the local owner, " +
+                "or --insecure-loopback-tcp for plaintext TCP on a loopback address.");
         }
-        else if (tls)
+        else
         {
             Absolute("TLS certificate (--tls-cert, Agent:TlsCertificate)", options.TlsCertificate, failures);
             Absolute("TLS key (--tls-key, Agent:TlsKey)", options.TlsKey, failures);

@@ -1,3 +1,5 @@
+using HvFleet.Security.Authorization;
+
 namespace HvFleet.Agent.Hosting;
 
 /// <summary>
@@ -20,6 +22,10 @@ internal sealed record AgentSettingsOverrides
     public IReadOnlyList<string>? ExportRoots { get; init; }
 
     public bool? Insecure { get; init; }
+
+    public bool? InsecureLoopbackTcp { get; init; }
+
+    public FleetRole? InsecureLoopbackRole { get; init; }
 
     public string? TlsCertificate { get; init; }
 
@@ -44,6 +50,8 @@ internal sealed record AgentSettingsOverrides
         }
 
         options.Insecure = Insecure ?? options.Insecure;
+        options.InsecureLoopbackTcp = InsecureLoopbackTcp ?? options.InsecureLoopbackTcp;
+        options.InsecureLoopbackRole = InsecureLoopbackRole ?? options.InsecureLoopbackRole;
         options.TlsCertificate = TlsCertificate ?? options.TlsCertificate;
         options.TlsKey = TlsKey ?? options.TlsKey;
         options.ClientCa = ClientCa ?? options.ClientCa;

@@ -1,28 +1,46 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
+using HvFleet.Rpc.Unix;
 
 namespace HvFleet.Agent.Hosting;
 
-/// <summary>A parsed HOST:PORT listen address.</summary>
+/// <summary>A parsed listen address: HOST:PORT, or a Unix socket (<c>unix:/PATH</c>, <see cref="UnixSocketPath"/> set).</summary>
 internal sealed record ListenAddress(string Host, int Port)
 {
+    /// <summary>The socket path of a <c>unix:/PATH</c> address; null for TCP.</summary>
+    public string? UnixSocketPath { get; init; }
+
+    [MemberNotNullWhen(true, nameof(UnixSocketPath))]
+    public bool IsUnixSocket => UnixSocketPath is not null;
+
     /// <summary>
     /// True for "localhost" and loopback IP literals (127.0.0.0/8, ::1): the only addresses where
     /// plaintext is allowed, because no other machine can reach them.
     /// </summary>
-    public bool IsLoopback =>
+    public bool IsLoopback => !IsUnixSocket && (
         string.Equals(Host, "localhost", StringComparison.OrdinalIgnoreCase)
-        || (IPAddress.TryParse(Host, out var address) && IPAddress.IsLoopback(address));
+        || (IPAddress.TryParse(Host, out var address) && IPAddress.IsLoopback(address)));
 
-    /// <summary>Parses "HOST:PORT" or "[IPv6]:PORT"; port 0 asks for any free port.</summary>
+    /// <summary>Parses "HOST:PORT", "[IPv6]:PORT" or "unix:/PATH"; port 0 asks for any free port.</summary>
     public static bool TryParse(string? text, [NotNullWhen(true)] out ListenAddress? address, [NotNullWhen(false)] out string? error)
     {
         address = null;
         if (string.IsNullOrWhiteSpace(text))
         {
-            error = "is empty; expected HOST:PORT, e.g. 127.0.0.1:50051";
+            error = "is empty; expected HOST:PORT, e.g. 127.0.0.1:50051, or unix:/PATH";
             return false;
+        }
+
+        if (UnixSocketAddress.IsUnix(text))
+        {
+            if (!UnixSocketAddress.TryParse(text, out var path, out error))
+            {
+                return false;
+            }
+
+            address = new ListenAddress("", 0) { UnixSocketPath = path };
+            return true;
         }
 
         string host;
@@ -73,5 +91,5 @@ internal sealed record ListenAddress(string Host, int Port)
         return true;
     }
 
-    public override string ToString() => Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
+    public override string ToString() => IsUnixSocket ? UnixSocketAddress.Format(UnixSocketPath) : Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
 }

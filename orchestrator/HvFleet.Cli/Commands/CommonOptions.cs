@@ -10,7 +10,7 @@ internal static class CommonOptions
 
     public static Option<string> Orchestrator() => new("--orchestrator", "-O")
     {
-        Description = "The orchestrator's address (host:port or http(s):// URL)",
+        Description = "The orchestrator's address (host:port, http(s):// URL, or unix:/PATH of its local socket)",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("HVFLEET_ORCHESTRATOR") is { Length: > 0 } env ? env : DefaultOrchestrator,
     };
 

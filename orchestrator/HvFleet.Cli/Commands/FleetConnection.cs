@@ -1,6 +1,7 @@
 using Grpc.Health.V1;
 using HvFleet.Protos.Orchestrator.V1;
 using HvFleet.Rpc.Client;
+using HvFleet.Rpc.Unix;
 using HvFleet.Security.Tls;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -40,7 +41,8 @@ internal sealed class FleetConnection : IDisposable
     /// <summary>grpc.health.v1.Health on the same channel.</summary>
     public Health.HealthClient Health { get; }
 
-    /// <summary>A plaintext connection (loopback orchestrators served with --insecure, the demo's tests).</summary>
+    /// <summary>A plaintext connection: a unix:/PATH socket of an orchestrator served for its local owner, or a loopback
+    /// orchestrator served with --insecure-loopback-tcp.</summary>
     public FleetConnection(string address)
         : this(GrpcChannel.ForAddress(GrpcChannel.AddressToUri(address, useTls: false), new GrpcChannelOptions { ConnectTimeout = ConnectTimeout, MaxReceiveMessageSize = MaxReceiveMessageBytes }), null)
     {
@@ -50,6 +52,21 @@ internal sealed class FleetConnection : IDisposable
     public static FleetConnection Open(string address, FleetConnectionSecurity security)
     {
         ArgumentNullException.ThrowIfNull(security);
+        if (UnixSocketAddress.IsUnix(address))
+        {
+            if (!UnixSocketAddress.TryParse(address, out _, out var unixError))
+            {
+                throw new ArgumentException($"--orchestrator {unixError}");
+            }
+
+            if (security.IsTls)
+            {
+                throw new ArgumentException($"--orchestrator '{address}' is a unix socket (plaintext for its owner): drop --tls-cert/--tls-key/--client-ca");
+            }
+
+            return new FleetConnection(address);
+        }
+
         if (!security.IsTls)
         {
             if (address.StartsWith("https://", StringComparison.OrdinalIgnoreCase))

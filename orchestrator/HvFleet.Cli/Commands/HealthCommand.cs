@@ -14,7 +14,7 @@ internal static class HealthCommand
     {
         var address = new Option<string>("--address", "-a")
         {
-            Description = "HOST:PORT (or URL) of the server to check",
+            Description = "HOST:PORT, URL or unix:/PATH of the server to check",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("HVFLEET_ORCHESTRATOR") is { Length: > 0 } env ? env : CommonOptions.DefaultOrchestrator,
         };
         var connection = new OrchestratorConnectionOptions(address);

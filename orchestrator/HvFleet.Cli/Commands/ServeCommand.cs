@@ -1,6 +1,8 @@
 using System.CommandLine;
 using HvFleet.Cli.Hosting;
 using HvFleet.Orchestrator.Hosting;
+using HvFleet.Rpc.Unix;
+using HvFleet.Security.Authorization;
 using Microsoft.Extensions.Options;
 
 namespace HvFleet.Cli.Commands;
@@ -10,21 +12,34 @@ internal static class ServeCommand
 {
     public static Command Create(CliConsole console)
     {
-        var listen = new Option<string>("--listen") { Description = "HOST:PORT of the Fleet API", DefaultValueFactory = _ => CommonOptions.DefaultOrchestrator };
+        var listen = new Option<string>("--listen")
+        {
+            Description = "HOST:PORT of the Fleet API (mutual TLS), or unix:/PATH: plaintext on an owner-only unix socket for this user and root",
+            DefaultValueFactory = _ => CommonOptions.DefaultOrchestrator,
+        };
         var healthListen = new Option<string?>("--health-listen") { Description = "HOST:PORT of a second, plaintext listener serving only grpc.health.v1 (for probes)" };
         var inventory = new Option<string>("--inventory") { Description = "Inventory file (.yaml/.yml or .json), reloaded when it changes", Required = true };
         var dataDir = new Option<string>("--data-dir") { Description = "Data directory (operations database, audit log)", Required = true };
         var tlsCert = new Option<string?>("--tls-cert") { Description = "PEM certificate of the Fleet API (from hvfleet pki issue); also presented to agents" };
         var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key of --tls-cert" };
         var clientCa = new Option<string?>("--client-ca") { Description = "PEM fleet CA that callers' (and agents') certificates must chain to" };
-        var insecure = new Option<bool>("--insecure") { Description = "Serve the Fleet API in plaintext: only on a loopback --listen address, where callers are the local admin" };
+        var insecure = new Option<bool>("--insecure") { Description = "Refused on TCP without --insecure-loopback-tcp (it made every local user an admin)" };
+        var loopbackTcp = new Option<bool>("--insecure-loopback-tcp")
+        {
+            Description = "Serve the Fleet API in plaintext TCP on a loopback --listen address (explicit opt-in, logged as a warning): every local user can connect",
+        };
+        var loopbackRole = new Option<string>("--insecure-loopback-role")
+        {
+            Description = "Role of plaintext loopback TCP callers",
+            DefaultValueFactory = _ => "viewer",
+        }.AcceptOnlyFromAmong([.. FleetRoles.Names]);
         var agentsInsecure = new Option<bool>("--agents-insecure") { Description = "Reach agents given as host:port over h2c instead of TLS (labs only)" };
         var agentsCa = new Option<string?>("--agents-ca") { Description = "PEM CA that agent certificates must chain to (default: --client-ca)" };
         var cert = new Option<string?>("--client-cert") { Description = "PEM client certificate presented to agents (default: --tls-cert)" };
         var key = new Option<string?>("--client-key") { Description = "PEM key of --client-cert (default: --tls-key)" };
         var command = new Command("serve", "Run the orchestrator server")
         {
-            listen, healthListen, inventory, dataDir, tlsCert, tlsKey, clientCa, insecure, agentsInsecure, agentsCa, cert, key,
+            listen, healthListen, inventory, dataDir, tlsCert, tlsKey, clientCa, insecure, loopbackTcp, loopbackRole, agentsInsecure, agentsCa, cert, key,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -39,6 +54,8 @@ internal static class ServeCommand
                     InventoryPath = parse.GetValue(inventory)!,
                     DataDirectory = parse.GetValue(dataDir)!,
                     Insecure = parse.GetValue(insecure),
+                    InsecureLoopbackTcp = parse.GetValue(loopbackTcp),
+                    InsecureLoopbackRole = FleetRoles.TryParse(parse.GetValue(loopbackRole), out var role) ? role : FleetRole.Viewer,
                     TlsCertificatePath = parse.GetValue(tlsCert) ?? "",
                     TlsKeyPath = parse.GetValue(tlsKey) ?? "",
                     ClientCaPath = parse.GetValue(clientCa) ?? "",
@@ -64,8 +81,11 @@ internal static class ServeCommand
                 return ExitCodes.Failed;
             }
 
-            string scheme = parse.GetValue(insecure) ? "plaintext, loopback only" : "mutual TLS";
-            console.Output.WriteLine($"hvfleet orchestrator listening on {OrchestratorHost.BoundAddress(app)} ({scheme})");
+            string address = OrchestratorHost.BoundAddress(app);
+            string scheme = UnixSocketAddress.IsUnix(address) ? "plaintext unix socket, this user and root only"
+                : parse.GetValue(loopbackTcp) ? $"PLAINTEXT TCP on loopback: every local user is '{parse.GetValue(loopbackRole)}'"
+                : "mutual TLS";
+            console.Output.WriteLine($"hvfleet orchestrator listening on {address} ({scheme})");
             if (OrchestratorHost.HealthAddress(app) is { } healthAddress)
             {
                 console.Output.WriteLine($"health (grpc.health.v1 only, plaintext) on {healthAddress}");

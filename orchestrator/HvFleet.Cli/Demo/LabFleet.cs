@@ -3,6 +3,7 @@ using System.Text;
 using HvFleet.Agent.Hosting;
 using HvFleet.Cli.Commands;
 using HvFleet.Cli.Hosting;
+using HvFleet.Rpc.Unix;
 using HvFleet.Security.Pki;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -13,7 +14,8 @@ namespace HvFleet.Cli.Demo;
 /// temporary folder that is deleted on disposal. The demo runs on it; so do the CLI's functional tests.
 /// With mutual TLS (the default) a fleet CA is made on the fly with <see cref="PkiCommands"/>: each agent serves its own
 /// certificate (IP SAN 127.0.0.1), the orchestrator serves and calls agents with an admin certificate, and the client
-/// gets an operator certificate, so every hop runs the secure path exactly as a real fleet does.</summary>
+/// gets an operator certificate, so every hop runs the secure path exactly as a real fleet does. Without it every hop is
+/// plaintext on an owner-only unix socket in the temporary folder (the local owner's path).</summary>
 internal sealed class LabFleet : IAsyncDisposable
 {
     private readonly List<WebApplication> _agents = [];
@@ -30,10 +32,10 @@ internal sealed class LabFleet : IAsyncDisposable
     /// <summary>The directory under which every agent accepts exports.</summary>
     public string ExportRoot => Path.Combine(Root.FullName, "exports");
 
-    /// <summary>Each agent's host:port, in host order.</summary>
+    /// <summary>Each agent's host:port (unix:/PATH without mutual TLS), in host order.</summary>
     public IReadOnlyList<string> AgentAddresses => _agentAddresses;
 
-    /// <summary>The orchestrator's host:port.</summary>
+    /// <summary>The orchestrator's host:port (unix:/PATH without mutual TLS).</summary>
     public string OrchestratorAddress { get; private set; } = "";
 
     /// <summary>The client's TLS material (an operator certificate), or none when the fleet runs in plaintext.</summary>
@@ -53,7 +55,7 @@ internal sealed class LabFleet : IAsyncDisposable
     /// <param name="hostCount">Agents to start, named lab-01, lab-02, ...</param>
     /// <param name="labLatency">Extra latency of every backend operation.</param>
     /// <param name="agentSettings">Extra configuration per agent index (0-based), e.g. fault injection.</param>
-    /// <param name="mutualTls">Run every hop over mutual TLS with a CA made on the fly (else plaintext h2c on loopback).</param>
+    /// <param name="mutualTls">Run every hop over mutual TLS with a CA made on the fly (else plaintext h2c on unix sockets).</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     public static async Task<LabFleet> StartAsync(int hostCount, TimeSpan labLatency,
         Func<int, IReadOnlyDictionary<string, string?>>? agentSettings, bool mutualTls, CancellationToken cancellationToken)
@@ -74,8 +76,7 @@ internal sealed class LabFleet : IAsyncDisposable
                 string name = $"lab-{i + 1:D2}";
                 var settings = new Dictionary<string, string?>
                 {
-                    ["Agent:Listen"] = "127.0.0.1:0",
-                    ["Agent:Insecure"] = mutualTls ? "false" : "true",
+                    ["Agent:Listen"] = mutualTls ? "127.0.0.1:0" : UnixSocketAddress.Format(Path.Combine(fleet.Root.FullName, name + ".sock")),
                     ["Agent:Backend"] = "lab",
                     ["Agent:DataDirectory"] = Path.Combine(fleet.Root.FullName, name),
                     ["Agent:ExportRoots:0"] = fleet.ExportRoot,
@@ -100,7 +101,9 @@ internal sealed class LabFleet : IAsyncDisposable
                 var agent = AgentHost.Build(settings);
                 fleet._agents.Add(agent);
                 await agent.StartAsync(cancellationToken);
-                string address = new Uri(agent.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Authority;
+                string address = mutualTls
+                    ? new Uri(agent.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Authority
+                    : settings["Agent:Listen"]!;
                 fleet._agentAddresses.Add(address);
                 inventory.Append(CultureInfo.InvariantCulture, $"  - name: {name}\n    address: {address}\n    labels: {{ lab: \"true\", parity: {(i % 2 == 0 ? "odd" : "even")} }}\n");
             }
@@ -109,10 +112,9 @@ internal sealed class LabFleet : IAsyncDisposable
             await File.WriteAllTextAsync(inventoryPath, inventory.ToString(), cancellationToken);
             var orchestratorSettings = new OrchestratorHostSettings
             {
-                Listen = "127.0.0.1:0",
+                Listen = mutualTls ? "127.0.0.1:0" : UnixSocketAddress.Format(Path.Combine(fleet.Root.FullName, "hvfleet.sock")),
                 InventoryPath = inventoryPath,
                 DataDirectory = Path.Combine(fleet.Root.FullName, "orchestrator"),
-                Insecure = !mutualTls,
                 AgentsInsecure = !mutualTls,
                 LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
             };

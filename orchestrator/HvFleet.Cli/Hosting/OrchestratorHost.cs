@@ -4,6 +4,7 @@ using HvFleet.Agent.Service;
 using HvFleet.Orchestrator.Api;
 using HvFleet.Orchestrator.Hosting;
 using HvFleet.Rpc.Health;
+using HvFleet.Rpc.Unix;
 using HvFleet.Security.Hosting;
 using HvFleet.Security.Limits;
 using HvFleet.Security.Tls;
@@ -27,7 +28,9 @@ internal static class OrchestratorHost
             throw new ArgumentException(string.Join(Environment.NewLine, problems));
         }
 
-        var endPoint = ParseEndPoint(settings.Listen);
+        string? socketPath = UnixSocketAddress.TryParse(settings.Listen, out var unixPath, out _) ? unixPath : null;
+        bool loopbackTcp = socketPath is null && settings.InsecureLoopbackTcp;
+        var endPoint = socketPath is null ? ParseEndPoint(settings.Listen) : null;
         string dataDirectory = Path.GetFullPath(settings.DataDirectory);
         Directory.CreateDirectory(dataDirectory);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
@@ -35,14 +38,19 @@ internal static class OrchestratorHost
         builder.Logging.SetMinimumLevel(settings.LogLevel);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            if (settings.Insecure)
+            if (socketPath is not null)
             {
-                kestrel.ListenRpcCleartext(endPoint);
+                // Plaintext for the local owner: owner-only socket file, each caller's uid checked and audited.
+                kestrel.ListenRpcUnixSocket(socketPath);
+            }
+            else if (loopbackTcp)
+            {
+                kestrel.ListenRpcCleartext(endPoint!);
             }
             else
             {
                 // Certificate, key and client CA reload when their files change; callers must chain to the fleet CA.
-                kestrel.ListenRpcTls(endPoint, https => kestrel.ApplicationServices.GetRequiredService<FleetServerTls>().Configure(https));
+                kestrel.ListenRpcTls(endPoint!, https => kestrel.ApplicationServices.GetRequiredService<FleetServerTls>().Configure(https));
             }
         });
 
@@ -50,8 +58,8 @@ internal static class OrchestratorHost
         var health = new HealthStatusManager();
         services.AddSingleton(health);
         services.AddRpcServer();
-        services.AddFleetSecurity(builder.Configuration, Path.Combine(dataDirectory, "audit.log"), insecureLoopback: settings.Insecure);
-        if (!settings.Insecure)
+        services.AddFleetSecurity(builder.Configuration, Path.Combine(dataDirectory, "audit.log"), insecureLoopback: loopbackTcp, settings.InsecureLoopbackRole);
+        if (socketPath is null && !loopbackTcp)
         {
             services.AddFleetServerTls(Path.GetFullPath(settings.TlsCertificatePath), Path.GetFullPath(settings.TlsKeyPath), Path.GetFullPath(settings.ClientCaPath));
         }
@@ -84,11 +92,16 @@ internal static class OrchestratorHost
         return app;
     }
 
-    /// <summary>The address the started server listens on (the real port when 0 was asked).</summary>
+    /// <summary>The address the started server listens on (the real port when 0 was asked; unix:/PATH for a socket).</summary>
     public static string BoundAddress(WebApplication app)
     {
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new Uri(address).Authority;
+
+        // Kestrel writes a unix socket listener as http://unix:/PATH.
+        const string unixPrefix = "http://" + UnixSocketAddress.Prefix;
+        return address.StartsWith(unixPrefix, StringComparison.OrdinalIgnoreCase)
+            ? UnixSocketAddress.Prefix + address[unixPrefix.Length..]
+            : new Uri(address).Authority;
     }
 
     /// <summary>The health-only listener's address once started, or null when there is none.</summary>

@@ -1,9 +1,14 @@
+using System.Net;
+using HvFleet.Rpc.Unix;
+using HvFleet.Security.Authorization;
+
 namespace HvFleet.Cli.Hosting;
 
 /// <summary>What <c>hvfleet serve</c> (and the demo) need to run an orchestrator.</summary>
 internal sealed record OrchestratorHostSettings
 {
-    /// <summary>HOST:PORT of the Fleet API: mTLS, or plaintext on loopback with <see cref="Insecure"/>.</summary>
+    /// <summary>HOST:PORT of the Fleet API (mTLS, or plaintext TCP on loopback with <see cref="InsecureLoopbackTcp"/>), or
+    /// unix:/PATH: plaintext on an owner-only Unix socket for this user and root (admins, audited with their uid).</summary>
     public string Listen { get; init; } = "127.0.0.1:7600";
 
     /// <summary>Optional HOST:PORT of a second, plaintext listener that serves only grpc.health.v1 (probes).</summary>
@@ -13,8 +18,16 @@ internal sealed record OrchestratorHostSettings
 
     public required string DataDirectory { get; init; }
 
-    /// <summary>Serve the Fleet API in plaintext; allowed only on a loopback address, where callers are the local admin.</summary>
+    /// <summary>The old plaintext switch: on TCP it is refused without <see cref="InsecureLoopbackTcp"/> (it made every local
+    /// user an admin); with a unix:/PATH <see cref="Listen"/> it changes nothing.</summary>
     public bool Insecure { get; init; }
+
+    /// <summary>Serve the Fleet API in plaintext TCP on a loopback address: an explicit opt-in, logged at Warning on start.
+    /// Every local user can connect; callers get <see cref="InsecureLoopbackRole"/>.</summary>
+    public bool InsecureLoopbackTcp { get; init; }
+
+    /// <summary>Role of plaintext loopback TCP callers; default viewer.</summary>
+    public FleetRole InsecureLoopbackRole { get; init; } = FleetRole.Viewer;
 
     /// <summary>PEM server certificate of the Fleet API (also the client certificate towards agents unless overridden).</summary>
     public string TlsCertificatePath { get; init; } = "";
@@ -41,25 +54,55 @@ internal sealed record OrchestratorHostSettings
     public IReadOnlyList<string> Problems()
     {
         var problems = new List<string>();
-        bool listenOk = OrchestratorHost.TryParseEndPoint(Listen, out var listen);
+        bool unix = UnixSocketAddress.IsUnix(Listen);
+        string? socketPath = null;
+        string? unixError = null;
+        IPEndPoint? listen = null;
+        bool listenOk = unix ? UnixSocketAddress.TryParse(Listen, out socketPath, out unixError) : OrchestratorHost.TryParseEndPoint(Listen, out listen);
         if (!listenOk)
         {
-            problems.Add($"--listen '{Listen}' must be HOST:PORT with an IP address, localhost or *");
+            problems.Add(unix ? $"--listen {unixError}" : $"--listen '{Listen}' must be HOST:PORT with an IP address, localhost or *, or unix:/PATH");
         }
 
         var tlsFiles = new[] { ("--tls-cert", TlsCertificatePath), ("--tls-key", TlsKeyPath), ("--client-ca", ClientCaPath) };
-        if (Insecure)
+        if (unix)
         {
-            if (listenOk && !System.Net.IPAddress.IsLoopback(listen!.Address))
+            // Plaintext for the local owner: the socket is owner-only and each caller's uid is checked.
+            if (tlsFiles.Any(f => f.Item2.Length > 0))
             {
-                problems.Add($"--insecure serves plaintext and is allowed only on a loopback --listen address, not '{Listen}'; "
+                problems.Add($"--listen {Listen} serves plaintext to this user and root on a unix socket: --tls-cert/--tls-key/--client-ca do not apply "
+                    + "to it (give --client-cert/--client-key/--agents-ca for agents); or listen on HOST:PORT for mutual TLS");
+            }
+
+            if (InsecureLoopbackTcp)
+            {
+                problems.Add($"--insecure-loopback-tcp is for a TCP --listen address; {Listen} is a unix socket, which needs no opt-in");
+            }
+
+            if (socketPath is not null)
+            {
+                problems.AddRange(UnixSocketListener.ListenProblems(socketPath).Select(p => $"--listen {p}"));
+            }
+        }
+        else if (InsecureLoopbackTcp)
+        {
+            if (listenOk && !IPAddress.IsLoopback(listen!.Address))
+            {
+                problems.Add($"--insecure-loopback-tcp serves plaintext and is allowed only on a loopback --listen address, not '{Listen}'; "
                     + "off loopback give --tls-cert, --tls-key and --client-ca (mutual TLS)");
             }
 
             if (tlsFiles.Any(f => f.Item2.Length > 0))
             {
-                problems.Add("--insecure and --tls-cert/--tls-key/--client-ca exclude each other: choose plaintext on loopback or mutual TLS");
+                problems.Add("--insecure-loopback-tcp and --tls-cert/--tls-key/--client-ca exclude each other: choose plaintext on loopback or mutual TLS");
             }
+        }
+        else if (Insecure)
+        {
+            problems.Add("--insecure alone is refused: plaintext TCP let every local user call the orchestrator as an admin. "
+                + "For local access listen on a unix socket (--listen unix:/run/hvfleet/hvfleet.sock: only this user and root, audited with their uid); "
+                + "to accept plaintext TCP on loopback anyway, add the explicit opt-in --insecure-loopback-tcp "
+                + "(logged as a warning; callers get --insecure-loopback-role, default viewer)");
         }
         else
         {
@@ -67,8 +110,14 @@ internal sealed record OrchestratorHostSettings
             if (missing.Count > 0)
             {
                 problems.Add($"the Fleet API serves mutual TLS only: give {string.Join(", ", missing)} "
-                    + "(from hvfleet pki), or --insecure for plaintext on a loopback --listen address");
+                    + "(from hvfleet pki), or --listen unix:/PATH for plaintext to the local owner, "
+                    + "or --insecure-loopback-tcp for plaintext TCP on a loopback --listen address");
             }
+        }
+
+        if (!Enum.IsDefined(InsecureLoopbackRole))
+        {
+            problems.Add($"--insecure-loopback-role must be viewer, operator or admin, got {(int)InsecureLoopbackRole}");
         }
 
         if (!AgentsInsecure && AgentsCaPath.Length == 0 && ClientCaPath.Length == 0)
@@ -102,7 +151,7 @@ internal sealed record OrchestratorHostSettings
             {
                 problems.Add($"--health-listen '{health}' must be HOST:PORT with an IP address, localhost or *");
             }
-            else if (listenOk && healthEndPoint!.Port != 0 && healthEndPoint.Port == listen!.Port)
+            else if (listen is not null && healthEndPoint!.Port != 0 && healthEndPoint.Port == listen.Port)
             {
                 problems.Add($"--health-listen '{health}' must use another port than --listen '{Listen}'");
             }

@@ -95,7 +95,7 @@ public static class InventoryParser
             string address = entry.Address?.Trim() ?? "";
             if (address.Length == 0)
             {
-                errors.Add($"{where}: 'address' is required (host:port)");
+                errors.Add($"{where}: 'address' is required (host:port or unix:/PATH)");
             }
             else if (AddressError(address) is { } addressError)
             {
@@ -138,6 +138,12 @@ public static class InventoryParser
     /// <summary>Null when <paramref name="address"/> is a usable agent endpoint, else what is wrong with it.</summary>
     public static string? AddressError(string address)
     {
+        if (HvFleet.Rpc.Unix.UnixSocketAddress.IsUnix(address))
+        {
+            // An agent on this machine, reached over its owner-only unix socket (plaintext, as the orchestrator's uid).
+            return HvFleet.Rpc.Unix.UnixSocketAddress.TryParse(address, out _, out var unixError) ? null : $"is not a usable unix socket: {unixError}";
+        }
+
         if (address.Contains("://", StringComparison.Ordinal))
         {
             if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))

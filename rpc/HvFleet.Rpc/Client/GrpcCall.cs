@@ -144,7 +144,7 @@ internal sealed partial class GrpcCall<TRequest, TResponse> : IClientCall
 
     private Task<HttpResponseMessage> Send(HttpContent content)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_channel.Address, _method.FullName))
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_channel.RequestBase, _method.FullName))
         {
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,

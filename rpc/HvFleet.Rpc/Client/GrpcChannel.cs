@@ -1,12 +1,15 @@
 using System.Collections.Frozen;
 using System.Net.Security;
+using System.Net.Sockets;
 using HvFleet.Rpc.Protocol;
+using HvFleet.Rpc.Unix;
 
 namespace HvFleet.Rpc.Client;
 
 /// <summary>
 /// A channel to one address: one <see cref="SocketsHttpHandler"/> (HTTP/2, h2c for http://,
-/// TLS with ALPN h2 for https://, more connections past 100 streams) reused by every call.
+/// TLS with ALPN h2 for https://, more connections past 100 streams) reused by every call. A <c>unix:///PATH</c>
+/// address is h2c over that Unix domain socket (requests name <c>localhost</c> as their authority).
 /// </summary>
 public sealed class GrpcChannel : IDisposable
 {
@@ -15,12 +18,13 @@ public sealed class GrpcChannel : IDisposable
 
     private GrpcChannel(Uri address, GrpcChannelOptions options)
     {
-        if (address.Scheme != Uri.UriSchemeHttp && address.Scheme != Uri.UriSchemeHttps)
+        if (address.Scheme != Uri.UriSchemeHttp && address.Scheme != Uri.UriSchemeHttps && address.Scheme != UnixSocketAddress.UriScheme)
         {
-            throw new ArgumentException($"Address '{address}' must use http:// (h2c) or https:// (TLS).", nameof(address));
+            throw new ArgumentException($"Address '{address}' must use http:// (h2c), https:// (TLS) or unix:/PATH (h2c on a Unix socket).", nameof(address));
         }
 
         Address = address;
+        RequestBase = address.Scheme == UnixSocketAddress.UriScheme ? new Uri("http://localhost/") : address;
         Options = options;
         Compression = options.CompressionProviders.ToFrozenDictionary(p => p.EncodingName, StringComparer.OrdinalIgnoreCase);
         AcceptEncoding = string.Join(",", options.CompressionProviders.Select(p => p.EncodingName).Prepend(GrpcProtocol.IdentityEncoding));
@@ -41,24 +45,36 @@ public sealed class GrpcChannel : IDisposable
 
     public GrpcChannelOptions Options { get; }
 
+    /// <summary>The base of request URIs: the address, or http://localhost/ on a Unix socket.</summary>
+    internal Uri RequestBase { get; }
+
     internal HttpMessageInvoker Invoker => _invoker;
 
     internal FrozenDictionary<string, ICompressionProvider> Compression { get; }
 
     internal string AcceptEncoding { get; }
 
-    /// <summary>Creates a channel for <c>http://host:port</c> (h2c) or <c>https://host:port</c> (TLS).</summary>
+    /// <summary>Creates a channel for <c>http://host:port</c> (h2c), <c>https://host:port</c> (TLS) or
+    /// <c>unix:/PATH</c> (h2c on a Unix socket).</summary>
     public static GrpcChannel ForAddress(string address, GrpcChannelOptions? options = null) =>
-        ForAddress(new Uri(address, UriKind.Absolute), options);
+        ForAddress(UnixSocketAddress.IsUnix(address) ? AddressToUri(address, useTls: false) : new Uri(address, UriKind.Absolute), options);
 
     public static GrpcChannel ForAddress(Uri address, GrpcChannelOptions? options = null) =>
         new(address ?? throw new ArgumentNullException(nameof(address)), options ?? new GrpcChannelOptions());
 
     /// <summary>An endpoint as users write it: a URL keeps its scheme; <c>host:port</c> becomes <c>https://host:port</c>
-    /// when <paramref name="useTls"/>, else <c>http://host:port</c> (h2c).</summary>
+    /// when <paramref name="useTls"/>, else <c>http://host:port</c> (h2c); <c>unix:/PATH</c> becomes <c>unix:///PATH</c>
+    /// (always h2c). Throws <see cref="ArgumentException"/> for a malformed <c>unix:</c> address.</summary>
     public static Uri AddressToUri(string address, bool useTls)
     {
         ArgumentException.ThrowIfNullOrEmpty(address);
+        if (UnixSocketAddress.IsUnix(address))
+        {
+            return UnixSocketAddress.TryParse(address, out var path, out var error)
+                ? UnixSocketAddress.ToUri(path)
+                : throw new ArgumentException(error, nameof(address));
+        }
+
         return address.Contains("://", StringComparison.Ordinal)
             ? new Uri(address, UriKind.Absolute)
             : new Uri($"{(useTls ? "https" : "http")}://{address}", UriKind.Absolute);
@@ -85,7 +101,25 @@ public sealed class GrpcChannel : IDisposable
             KeepAlivePingDelay = TimeSpan.FromSeconds(60),
             KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
         };
-        if (address.Scheme == Uri.UriSchemeHttps)
+        if (address.Scheme == UnixSocketAddress.UriScheme)
+        {
+            var endPoint = new UnixDomainSocketEndPoint(UnixSocketAddress.PathOf(address));
+            handler.ConnectCallback = async (_, cancellationToken) =>
+            {
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            };
+        }
+        else if (address.Scheme == Uri.UriSchemeHttps)
         {
             handler.SslOptions = new SslClientAuthenticationOptions
             {

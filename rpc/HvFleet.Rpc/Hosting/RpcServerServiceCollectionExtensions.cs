@@ -1,5 +1,8 @@
+using System.Net.Sockets;
 using HvFleet.Rpc.Health;
 using HvFleet.Rpc.Server;
+using HvFleet.Rpc.Unix;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -7,7 +10,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers the rpc server.</summary>
 public static class RpcServerServiceCollectionExtensions
 {
-    /// <summary>Adds the rpc server (service registry, health status manager) with options.</summary>
+    /// <summary>Adds the rpc server (service registry, health status manager) with options. Unix socket listeners
+    /// (<c>ListenRpcUnixSocket</c>) are bound by <see cref="UnixSocketListener.CreateBoundSocket"/>: owner-only.</summary>
     public static IServiceCollection AddRpcServer(this IServiceCollection services, Action<RpcServerOptions>? configure = null)
     {
         var builder = services.AddOptions<RpcServerOptions>();
@@ -16,6 +20,13 @@ public static class RpcServerServiceCollectionExtensions
             builder.Configure(configure);
         }
 
+        services.Configure<SocketTransportOptions>(transport =>
+        {
+            var bind = transport.CreateBoundListenSocket;
+            transport.CreateBoundListenSocket = endPoint => endPoint is UnixDomainSocketEndPoint unix
+                ? UnixSocketListener.CreateBoundSocket(unix)
+                : bind(endPoint);
+        });
         services.TryAddSingleton<RpcServiceRegistry>();
         services.TryAddSingleton<HealthStatusManager>();
         return services;

@@ -60,6 +60,7 @@ internal sealed partial class HttpServerCallContext : ServerCallContext, IDispos
             var c = _http.Connection;
             return c.RemoteIpAddress switch
             {
+                null when UnixPeer is { } unix => $"unix:{unix.SocketPath}",
                 null => "unknown",
                 { AddressFamily: AddressFamily.InterNetworkV6 } ip => $"ipv6:[{ip}]:{c.RemotePort}",
                 var ip => $"ipv4:{ip}:{c.RemotePort}",
@@ -84,6 +85,8 @@ internal sealed partial class HttpServerCallContext : ServerCallContext, IDispos
     public override string RequestEncoding => _requestDecompressor?.EncodingName ?? GrpcProtocol.IdentityEncoding;
 
     public override X509Certificate2? ClientCertificate => _http.Connection.ClientCertificate;
+
+    public override Unix.UnixPeerCredentials? UnixPeer => _http.Features.Get<Unix.UnixPeerCredentials>();
 
     public override IDictionary<object, object?> UserState => _userState ??= [];
 

@@ -48,6 +48,9 @@ public abstract class ServerCallContext
     /// <summary>The client's TLS certificate, when it presented one.</summary>
     public abstract X509Certificate2? ClientCertificate { get; }
 
+    /// <summary>The caller's kernel credentials when it came over a Unix socket; null otherwise.</summary>
+    public virtual Unix.UnixPeerCredentials? UnixPeer => null;
+
     /// <summary>Per-call state that interceptors and handlers share.</summary>
     public abstract IDictionary<object, object?> UserState { get; }
 

@@ -59,6 +59,8 @@ public sealed partial class AuditInterceptor(
             Caller = caller?.Name ?? "anonymous",
             Role = caller?.Role is { } role ? FleetRoles.ToName(role) : null,
             Thumbprint = caller?.Thumbprint,
+            Uid = caller?.Uid,
+            Pid = caller?.Pid,
             Peer = context.Peer,
             Method = context.Method,
             Outcome = StatusName(status),

@@ -111,6 +111,16 @@ public sealed class AuditLog : IDisposable
             json.WriteString("caller", record.Caller);
             WriteOptional(json, "role", record.Role);
             WriteOptional(json, "thumbprint", record.Thumbprint);
+            if (record.Uid is { } uid)
+            {
+                json.WriteNumber("uid", uid);
+            }
+
+            if (record.Pid is { } pid)
+            {
+                json.WriteNumber("pid", pid);
+            }
+
             WriteOptional(json, "peer", record.Peer);
             json.WriteString("method", record.Method);
             json.WriteString("outcome", record.Outcome);

@@ -5,7 +5,7 @@ public sealed record AuditRecord
 {
     public required DateTimeOffset Time { get; init; }
 
-    /// <summary>Caller name (certificate CN, <c>insecure-loopback</c>, or <c>anonymous</c>).</summary>
+    /// <summary>Caller name (certificate CN, <c>local-uid-N</c>, <c>insecure-loopback-tcp</c>, or <c>anonymous</c>).</summary>
     public required string Caller { get; init; }
 
     /// <summary>Caller role name, when known.</summary>
@@ -13,6 +13,12 @@ public sealed record AuditRecord
 
     /// <summary>SHA-256 thumbprint of the caller's certificate.</summary>
     public string? Thumbprint { get; init; }
+
+    /// <summary>The caller's user id (local callers on a Unix socket, from the kernel).</summary>
+    public uint? Uid { get; init; }
+
+    /// <summary>The caller's process id (local callers on a Unix socket).</summary>
+    public int? Pid { get; init; }
 
     /// <summary>The caller's address.</summary>
     public string? Peer { get; init; }

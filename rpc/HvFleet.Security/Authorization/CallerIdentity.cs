@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using HvFleet.Rpc.Server;
+using HvFleet.Rpc.Unix;
 
 namespace HvFleet.Security.Authorization;
 
@@ -12,11 +13,11 @@ namespace HvFleet.Security.Authorization;
 /// <param name="Thumbprint">SHA-256 thumbprint of the client certificate (hex); null without a certificate.</param>
 public sealed record CallerIdentity(string Name, FleetRole? Role, string? Thumbprint)
 {
-    /// <summary>
-    /// The identity assumed for calls on a plaintext loopback endpoint (<c>--insecure</c>): there is
-    /// no certificate, and only local processes can connect, so the caller is a local administrator.
-    /// </summary>
-    public static readonly CallerIdentity InsecureLoopback = new("insecure-loopback", FleetRole.Admin, null);
+    /// <summary>The kernel-reported user id of a local caller on a Unix socket; null for other callers.</summary>
+    public uint? Uid { get; init; }
+
+    /// <summary>The process id of a local caller on a Unix socket (at connect time); null for other callers.</summary>
+    public int? Pid { get; init; }
 
     /// <summary>The certificate marks an orchestrator (<see cref="FleetUsages"/>): the orchestrator's limits apply.</summary>
     public bool IsOrchestrator { get; init; }
@@ -35,6 +36,24 @@ public sealed record CallerIdentity(string Name, FleetRole? Role, string? Thumbp
             Convert.ToHexString(certificate.GetCertHash(System.Security.Cryptography.HashAlgorithmName.SHA256)))
         {
             IsOrchestrator = FleetUsages.IsOrchestrator(certificate),
+        };
+    }
+
+    /// <summary>
+    /// A caller on plaintext TCP on loopback (<c>--insecure-loopback-tcp</c>): there is no certificate and any local
+    /// user can connect, so the role is what the operator opted in to (viewer unless told otherwise).
+    /// </summary>
+    public static CallerIdentity LoopbackTcp(FleetRole role) => new("insecure-loopback-tcp", role, null);
+
+    /// <summary>A caller on a Unix socket, named by its uid (<c>local-uid-1000</c>); <paramref name="role"/> is null
+    /// for a uid the socket does not accept.</summary>
+    public static CallerIdentity LocalUser(UnixPeerCredentials peer, FleetRole? role)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        return new CallerIdentity(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"local-uid-{peer.Uid}"), role, null)
+        {
+            Uid = peer.Uid,
+            Pid = peer.Pid,
         };
     }
 

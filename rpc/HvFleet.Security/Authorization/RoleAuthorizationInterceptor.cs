@@ -1,5 +1,6 @@
 using HvFleet.Rpc;
 using HvFleet.Rpc.Server;
+using HvFleet.Rpc.Unix;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -9,6 +10,8 @@ namespace HvFleet.Security.Authorization;
 /// Checks the caller's role against the method's (see <see cref="MethodRoles"/>) on every call.
 /// The client certificate was already chained to the fleet CA in the TLS handshake; this reads
 /// the role from it, records the <see cref="CallerIdentity"/> and refuses calls that need more.
+/// Without a certificate: a Unix socket caller is the local owner (admin) when its kernel-reported uid is the
+/// socket owner's or root's, else refused; a plaintext loopback TCP caller (opt-in) gets the configured role.
 /// </summary>
 public sealed partial class RoleAuthorizationInterceptor(
     MethodRoles roles,
@@ -25,9 +28,23 @@ public sealed partial class RoleAuthorizationInterceptor(
         {
             identity = CallerIdentity.FromCertificate(certificate);
         }
+        else if (context.UnixPeer is { } peer)
+        {
+            // Plaintext on a Unix socket is for the local owner: its uid and root (who can read its files anyway).
+            uint owner = options.Value.LocalOwnerUid ?? UnixSocketListener.EffectiveUid;
+            if (peer.Uid != owner && peer.Uid != 0)
+            {
+                CallerIdentity.LocalUser(peer, role: null).Set(context);
+                LogLocalUserRefused(logger, context.Method, peer.Uid, peer.Pid, owner);
+                throw new RpcException(StatusCode.PermissionDenied,
+                    $"uid {peer.Uid} may not call this server: its unix socket accepts only its owner (uid {owner}) and root.");
+            }
+
+            identity = CallerIdentity.LocalUser(peer, FleetRole.Admin);
+        }
         else if (options.Value.InsecureLoopback)
         {
-            identity = CallerIdentity.InsecureLoopback;
+            identity = CallerIdentity.LoopbackTcp(options.Value.InsecureLoopbackRole);
         }
         else
         {
@@ -49,6 +66,10 @@ public sealed partial class RoleAuthorizationInterceptor(
 
     [LoggerMessage(EventId = 6001, EventName = "CallUnauthenticated", Level = LogLevel.Warning, Message = "Call to {Method} from {Peer} refused: no client certificate.")]
     private static partial void LogUnauthenticated(ILogger logger, string method, string peer);
+
+    [LoggerMessage(EventId = 6003, EventName = "LocalUserRefused", Level = LogLevel.Warning,
+        Message = "Call to {Method} over the unix socket refused: uid {Uid} (pid {Pid}) is neither the owner (uid {Owner}) nor root.")]
+    private static partial void LogLocalUserRefused(ILogger logger, string method, uint uid, int pid, uint owner);
 
     [LoggerMessage(EventId = 6002, EventName = "CallPermissionDenied", Level = LogLevel.Warning, Message = "Call to {Method} by {Caller} refused: has {Has}, needs {Required}.")]
     private static partial void LogDenied(ILogger logger, string method, string caller, string has, string required);

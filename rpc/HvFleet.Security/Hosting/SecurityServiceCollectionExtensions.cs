@@ -19,10 +19,12 @@ public static class SecurityServiceCollectionExtensions
     /// audit (outermost, so it sees denials), authorization, limits. Settings come from the
     /// "Security:Authorization", "Security:Limits" and "Security:Audit" sections;
     /// <paramref name="defaultAuditPath"/> is used when Security:Audit:Path is not set.
-    /// <paramref name="insecureLoopback"/> = the server listens in plaintext on loopback, where
-    /// callers without a certificate are the local admin <see cref="CallerIdentity.InsecureLoopback"/>.
+    /// <paramref name="insecureLoopback"/> = the server listens in plaintext TCP on loopback (an explicit opt-in,
+    /// logged at Warning on start), where callers without a certificate are <see cref="CallerIdentity.LoopbackTcp"/>
+    /// with <paramref name="insecureLoopbackRole"/>. Callers on a Unix socket are identified by their uid.
     /// </summary>
-    public static IServiceCollection AddFleetSecurity(this IServiceCollection services, IConfiguration configuration, string defaultAuditPath, bool insecureLoopback)
+    public static IServiceCollection AddFleetSecurity(this IServiceCollection services, IConfiguration configuration, string defaultAuditPath, bool insecureLoopback,
+        FleetRole insecureLoopbackRole = FleetRole.Viewer)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
@@ -31,7 +33,12 @@ public static class SecurityServiceCollectionExtensions
 
         services.AddOptions<FleetAuthorizationOptions>()
             .Bind(configuration.GetSection(FleetAuthorizationOptions.SectionName))
-            .Configure(o => o.InsecureLoopback = insecureLoopback);
+            .Configure(o =>
+            {
+                o.InsecureLoopback = insecureLoopback;
+                o.InsecureLoopbackRole = insecureLoopbackRole;
+            });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, InsecureLoopbackWarning>());
         services.AddOptions<CallLimitOptions>().Bind(configuration.GetSection(CallLimitOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CallLimitOptions>, CallLimitOptionsValidator>());
         services.AddOptions<AuditLogOptions>()

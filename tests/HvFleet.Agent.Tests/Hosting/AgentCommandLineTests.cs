@@ -1,4 +1,5 @@
 using HvFleet.Agent.Hosting;
+using HvFleet.Security.Authorization;
 
 namespace HvFleet.Agent.Tests.Hosting;
 
@@ -51,6 +52,25 @@ public sealed class AgentCommandLineTests
         Assert.Contains(parsed.Errors, e => e.Contains("Unknown argument '--bogus'", StringComparison.Ordinal));
         Assert.Contains(parsed.Errors, e => e.Contains("'maybe'", StringComparison.Ordinal));
         Assert.Contains(parsed.Errors, e => e.Contains("--data-dir needs a value", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_LoopbackTcpOptInAndRole_Parsed()
+    {
+        var parsed = AgentCommandLine.Parse(["--listen", "unix:/run/hvfleet/agent.sock", "--insecure-loopback-tcp", "--insecure-loopback-role", "Operator"]);
+
+        Assert.Empty(parsed.Errors);
+        Assert.Equal("unix:/run/hvfleet/agent.sock", parsed.Overrides.Listen);
+        Assert.True(parsed.Overrides.InsecureLoopbackTcp);
+        Assert.Equal(FleetRole.Operator, parsed.Overrides.InsecureLoopbackRole);
+    }
+
+    [Fact]
+    public void Parse_UnknownLoopbackRole_NamesTheFlagAndTheRoles()
+    {
+        var error = Assert.Single(AgentCommandLine.Parse(["--insecure-loopback-role", "root"]).Errors);
+
+        Assert.Contains("--insecure-loopback-role must be viewer, operator or admin, got 'root'", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using HvFleet.Agent.Hosting;
 using HvFleet.Agent.Jobs;
+using HvFleet.Security.Authorization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -68,7 +69,7 @@ public sealed class AgentOptionsTests
     {
         var error = Assert.Throws<OptionsValidationException>(() => Resolve(
             new Dictionary<string, string?> { ["Agent:DataDirectory"] = Data },
-            commandLine: new AgentSettingsOverrides { Listen = "0.0.0.0:50051", Insecure = true }));
+            commandLine: new AgentSettingsOverrides { Listen = "0.0.0.0:50051", InsecureLoopbackTcp = true }));
 
         var failure = Assert.Single(error.Failures);
         Assert.Contains("--insecure", failure, StringComparison.Ordinal);
@@ -84,9 +85,121 @@ public sealed class AgentOptionsTests
     {
         var options = Resolve(
             new Dictionary<string, string?> { ["Agent:DataDirectory"] = Data },
-            commandLine: new AgentSettingsOverrides { Listen = listen, Insecure = true });
+            commandLine: new AgentSettingsOverrides { Listen = listen, InsecureLoopbackTcp = true });
 
-        Assert.True(options.Insecure);
+        Assert.True(options.InsecureLoopbackTcp);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:50051")]
+    [InlineData("localhost:50051")]
+    public void AddAgentOptions_InsecureAloneOnLoopback_RefusedNamingTheUnixSocketAndTheOptIn(string listen)
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Resolve(
+            new Dictionary<string, string?> { ["Agent:DataDirectory"] = Data },
+            commandLine: new AgentSettingsOverrides { Listen = listen, Insecure = true }));
+
+        var failure = Assert.Single(error.Failures);
+        Assert.Contains("--insecure alone is refused", failure, StringComparison.Ordinal);
+        Assert.Contains("--listen unix:/", failure, StringComparison.Ordinal);
+        Assert.Contains("--insecure-loopback-tcp", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddAgentOptions_LoopbackTcpRole_DefaultsToViewerAndIsConfigurable()
+    {
+        Assert.Equal(FleetRole.Viewer, Resolve(
+            new Dictionary<string, string?> { ["Agent:DataDirectory"] = Data },
+            commandLine: new AgentSettingsOverrides { Listen = "127.0.0.1:1", InsecureLoopbackTcp = true }).InsecureLoopbackRole);
+        Assert.Equal(FleetRole.Operator, Resolve(
+            new Dictionary<string, string?> { ["Agent:DataDirectory"] = Data, ["Agent:InsecureLoopbackTcp"] = "true", ["Agent:InsecureLoopbackRole"] = "operator" },
+            commandLine: new AgentSettingsOverrides { Listen = "127.0.0.1:1" }).InsecureLoopbackRole);
+    }
+
+    [Fact]
+    public void AddAgentOptions_UnixSocket_AcceptedWithoutTls()
+    {
+        var directory = Directory.CreateTempSubdirectory("hvfleet-sock-");
+        try
+        {
+            var options = Resolve(
+                new Dictionary<string, string?> { ["Agent:DataDirectory"] = Data },
+                commandLine: new AgentSettingsOverrides { Listen = "unix:" + Path.Combine(directory.FullName, "agent.sock") });
+
+            Assert.StartsWith("unix:/", options.Listen, StringComparison.Ordinal);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void AddAgentOptions_UnixSocketWithTlsOrTheTcpOptIn_RefusedNamingEach()
+    {
+        var directory = Directory.CreateTempSubdirectory("hvfleet-sock-");
+        try
+        {
+            var error = Assert.Throws<OptionsValidationException>(() => Resolve(
+                new Dictionary<string, string?>
+                {
+                    ["Agent:DataDirectory"] = Data, ["Agent:TlsCertificate"] = "/a.crt", ["Agent:TlsKey"] = "/a.key", ["Agent:ClientCa"] = "/ca.crt",
+                },
+                commandLine: new AgentSettingsOverrides { Listen = "unix:" + Path.Combine(directory.FullName, "agent.sock"), InsecureLoopbackTcp = true }));
+
+            Assert.Equal(2, error.Failures.Count());
+            Assert.Contains(error.Failures, f => f.Contains("--tls-cert/--tls-key/--client-ca do not apply", StringComparison.Ordinal));
+            Assert.Contains(error.Failures, f => f.Contains("--insecure-loopback-tcp is for a TCP listen address", StringComparison.Ordinal));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void AddAgentOptions_UnixSocketInAWorldWritableDirectory_Refused()
+    {
+        var directory = Directory.CreateTempSubdirectory("hvfleet-sock-");
+        try
+        {
+            File.SetUnixFileMode(directory.FullName, (UnixFileMode)0x1FF);
+
+            var error = Assert.Throws<OptionsValidationException>(() => Resolve(
+                new Dictionary<string, string?> { ["Agent:DataDirectory"] = Data },
+                commandLine: new AgentSettingsOverrides { Listen = "unix:" + Path.Combine(directory.FullName, "agent.sock") }));
+
+            var failure = Assert.Single(error.Failures);
+            Assert.Contains("writable by every user", failure, StringComparison.Ordinal);
+            Assert.Contains(directory.FullName, failure, StringComparison.Ordinal);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void AddAgentOptions_UnixSocketPathIsARegularFile_RefusedAndTheFileKept()
+    {
+        var directory = Directory.CreateTempSubdirectory("hvfleet-sock-");
+        try
+        {
+            string path = Path.Combine(directory.FullName, "agent.sock");
+            File.WriteAllText(path, "precious");
+
+            var error = Assert.Throws<OptionsValidationException>(() => Resolve(
+                new Dictionary<string, string?> { ["Agent:DataDirectory"] = Data },
+                commandLine: new AgentSettingsOverrides { Listen = "unix:" + path }));
+
+            Assert.Contains("not a socket", Assert.Single(error.Failures), StringComparison.Ordinal);
+            Assert.Equal("precious", File.ReadAllText(path));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
     }
 
     [Fact]
@@ -135,7 +248,7 @@ public sealed class AgentOptionsTests
     {
         var error = Assert.Throws<OptionsValidationException>(() => Resolve(
             new Dictionary<string, string?> { ["Agent:DataDirectory"] = Data, ["Agent:TlsCertificate"] = "/a.crt", ["Agent:TlsKey"] = "/a.key", ["Agent:ClientCa"] = "/ca.crt" },
-            commandLine: new AgentSettingsOverrides { Insecure = true }));
+            commandLine: new AgentSettingsOverrides { InsecureLoopbackTcp = true }));
         Assert.Contains("exclude each other", Assert.Single(error.Failures), StringComparison.Ordinal);
     }
 
@@ -161,7 +274,10 @@ public sealed class AgentOptionsTests
     {
         // TLS files unless a test chooses plaintext: an agent with neither refuses to start.
         var withTransport = new Dictionary<string, string?>(file);
-        if ((environment?.Insecure ?? commandLine?.Insecure) is null && !file.ContainsKey("Agent:Insecure"))
+        bool plaintext = (environment?.Insecure ?? commandLine?.Insecure ?? environment?.InsecureLoopbackTcp ?? commandLine?.InsecureLoopbackTcp) is not null
+            || file.ContainsKey("Agent:Insecure") || file.ContainsKey("Agent:InsecureLoopbackTcp")
+            || (commandLine?.Listen?.StartsWith("unix:", StringComparison.Ordinal) ?? false);
+        if (!plaintext)
         {
             withTransport.TryAdd("Agent:TlsCertificate", Path.Combine(Data, "tls", "agent.crt"));
             withTransport.TryAdd("Agent:TlsKey", Path.Combine(Data, "tls", "agent.key"));

@@ -34,4 +34,32 @@ public sealed class ListenAddressTests
         Assert.False(ListenAddress.TryParse(text, out _, out var error));
         Assert.Contains(message, error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("unix:/run/hvfleet/agent.sock", "/run/hvfleet/agent.sock")]
+    [InlineData("unix:///run/hvfleet/agent.sock", "/run/hvfleet/agent.sock")]
+    public void TryParse_UnixSocket_ParsesThePathAndIsNotLoopbackTcp(string text, string path)
+    {
+        Assert.True(ListenAddress.TryParse(text, out var address, out var error), error);
+        Assert.True(address.IsUnixSocket);
+        Assert.Equal(path, address.UnixSocketPath);
+        Assert.False(address.IsLoopback);
+        Assert.Equal("unix:" + path, address.ToString());
+    }
+
+    [Theory]
+    [InlineData("unix:agent.sock", "absolute socket path")]
+    [InlineData("unix:/run/hvfleet/", "directory")]
+    public void TryParse_BadUnixSocket_SaysWhy(string text, string message)
+    {
+        Assert.False(ListenAddress.TryParse(text, out _, out var error));
+        Assert.Contains(message, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryParse_UnixSocketPathLongerThanSunPath_Refused()
+    {
+        Assert.False(ListenAddress.TryParse("unix:/" + new string('a', 107), out _, out var error));
+        Assert.Contains("at most 107 bytes", error, StringComparison.Ordinal);
+    }
 }

@@ -88,7 +88,7 @@ public sealed class AgentServiceHostingTests : IDisposable
             new Dictionary<string, string?>
             {
                 ["Agent:Listen"] = listen,
-                ["Agent:Insecure"] = "true",
+                ["Agent:InsecureLoopbackTcp"] = "true",
                 ["Agent:DataDirectory"] = Path.Combine(_directory, "data"),
                 ["Lab:SeedDiskSizeBytes"] = (64 * 1024).ToString(CultureInfo.InvariantCulture),
                 ["Logging:LogLevel:Default"] = "Information",

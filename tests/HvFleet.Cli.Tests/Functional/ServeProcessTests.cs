@@ -26,7 +26,7 @@ public sealed class ServeProcessTests : IDisposable
         string inventory = Path.Combine(_dir, "inventory.yaml");
         await File.WriteAllTextAsync(inventory, "hosts: []\n");
         var start = new ProcessStartInfo(Environment.ProcessPath!,
-            [Path.Combine(AppContext.BaseDirectory, "hvfleet.dll"), "serve", "--listen", "127.0.0.1:0", "--insecure", "--agents-insecure",
+            [Path.Combine(AppContext.BaseDirectory, "hvfleet.dll"), "serve", "--listen", "127.0.0.1:0", "--insecure-loopback-tcp", "--agents-insecure",
                 "--health-listen", "127.0.0.1:0", "--inventory", inventory, "--data-dir", Path.Combine(_dir, "data")])
         {
             RedirectStandardOutput = true,

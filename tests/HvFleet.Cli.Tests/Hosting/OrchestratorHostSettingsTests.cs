@@ -39,7 +39,7 @@ public sealed class OrchestratorHostSettingsTests : IDisposable
     [Fact]
     public void Problems_NeitherTlsNorInsecure_NamesEveryMissingFlag()
     {
-        var settings = Plain("127.0.0.1:7600") with { Insecure = false };
+        var settings = Plain("127.0.0.1:7600") with { InsecureLoopbackTcp = false };
 
         string problem = Assert.Single(settings.Problems());
 
@@ -49,7 +49,7 @@ public sealed class OrchestratorHostSettingsTests : IDisposable
 
     [Fact]
     public void Problems_InsecureWithTlsFiles_Refused() =>
-        Assert.Contains((Secure("127.0.0.1:7600") with { Insecure = true }).Problems(), p => p.Contains("exclude each other", StringComparison.Ordinal));
+        Assert.Contains((Secure("127.0.0.1:7600") with { InsecureLoopbackTcp = true }).Problems(), p => p.Contains("exclude each other", StringComparison.Ordinal));
 
     [Fact]
     public void Problems_MissingFiles_EachNamed()
@@ -87,11 +87,46 @@ public sealed class OrchestratorHostSettingsTests : IDisposable
     [Fact]
     public async Task Serve_InsecureOffLoopback_Exit1WithTheReason()
     {
-        var run = await CliRun.RunAsync("serve", "--listen", "0.0.0.0:0", "--insecure", "--agents-insecure",
+        var run = await CliRun.RunAsync("serve", "--listen", "0.0.0.0:0", "--insecure-loopback-tcp", "--agents-insecure",
             "--inventory", Path.Combine(_dir, "inventory.yaml"), "--data-dir", Path.Combine(_dir, "data"));
 
         Assert.Equal(ExitCodes.Failed, run.ExitCode);
         Assert.Contains("loopback", run.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "data")));
+    }
+
+    [Fact]
+    public void Problems_InsecureAloneOnLoopback_RefusedNamingTheUnixSocketAndTheOptIn()
+    {
+        string problem = Assert.Single((Plain("127.0.0.1:7600") with { InsecureLoopbackTcp = false, Insecure = true }).Problems());
+
+        Assert.Contains("--insecure alone is refused", problem, StringComparison.Ordinal);
+        Assert.Contains("--listen unix:/", problem, StringComparison.Ordinal);
+        Assert.Contains("--insecure-loopback-tcp", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Problems_UnixSocket_NeedsNoTlsAndNoOptIn() =>
+        Assert.Empty((Plain("unix:" + Path.Combine(_dir, "hvfleet.sock")) with { InsecureLoopbackTcp = false }).Problems());
+
+    [Fact]
+    public void Problems_UnixSocketWithTlsFilesOrTheTcpOptIn_RefusedNamingEach()
+    {
+        var problems = (Secure("unix:" + Path.Combine(_dir, "hvfleet.sock")) with { InsecureLoopbackTcp = true }).Problems();
+
+        Assert.Contains(problems, p => p.Contains("--tls-cert/--tls-key/--client-ca do not apply", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("--insecure-loopback-tcp is for a TCP --listen address", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Serve_InsecureAloneOnLoopback_Exit1NamingWhatToUseInstead()
+    {
+        var run = await CliRun.RunAsync("serve", "--listen", "127.0.0.1:0", "--insecure", "--agents-insecure",
+            "--inventory", Path.Combine(_dir, "inventory.yaml"), "--data-dir", Path.Combine(_dir, "data"));
+
+        Assert.Equal(ExitCodes.Failed, run.ExitCode);
+        Assert.Contains("--insecure-loopback-tcp", run.Error, StringComparison.Ordinal);
+        Assert.Contains("--listen unix:/", run.Error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_dir, "data")));
     }
 
@@ -110,7 +145,7 @@ public sealed class OrchestratorHostSettingsTests : IDisposable
         Listen = listen,
         InventoryPath = Path.Combine(_dir, "inventory.yaml"),
         DataDirectory = Path.Combine(_dir, "data"),
-        Insecure = true,
+        InsecureLoopbackTcp = true,
         AgentsInsecure = true,
     };
 }

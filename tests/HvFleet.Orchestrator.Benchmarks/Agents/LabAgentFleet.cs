@@ -11,7 +11,7 @@ namespace HvFleet.Orchestrator.Benchmarks.Agents;
 /// <summary>
 /// Many complete lab agents in this process: each one is <see cref="AgentHost.Build"/>'s whole agent (its own Kestrel
 /// listener on its own 127.0.0.1 port, DI container, SQLite job store, job engine, lab hypervisor directory, audit log),
-/// exactly what <c>hvfleet-agent --insecure</c> runs, only sharing the process, the thread pool and the GC.
+/// exactly what <c>hvfleet-agent --insecure-loopback-tcp</c> runs, only sharing the process, the thread pool and the GC.
 /// </summary>
 internal sealed class LabAgentFleet : IAsyncDisposable
 {
@@ -59,13 +59,14 @@ internal sealed class LabAgentFleet : IAsyncDisposable
 
     public static string Name(int index) => string.Create(CultureInfo.InvariantCulture, $"lab-{index + 1:D4}");
 
-    /// <summary>One agent's configuration: plaintext h2c on loopback, a lab of one VM group with one VM and a 16 KiB
+    /// <summary>One agent's configuration: plaintext h2c on loopback (the explicit opt-in, the orchestrator calling as admin), a lab of one VM group with one VM and a 16 KiB
     /// disk, no simulated guest writes (1,000 labs writing every 250 ms would be a disk benchmark), latency L on
     /// snapshots. The per-caller limit of 120 mutating calls a minute is lifted: the orchestrator's warm-up makes more.</summary>
     private static Dictionary<string, string?> Settings(string name, TimeSpan latency, string root) => new()
     {
         ["Agent:Listen"] = "127.0.0.1:0",
-        ["Agent:Insecure"] = "true",
+        ["Agent:InsecureLoopbackTcp"] = "true",
+        ["Agent:InsecureLoopbackRole"] = "admin",
         ["Agent:Backend"] = "lab",
         ["Agent:DataDirectory"] = Path.Combine(root, name),
         ["Agent:ExportRoots:0"] = Path.Combine(root, "exports"),
@@ -80,6 +81,9 @@ internal sealed class LabAgentFleet : IAsyncDisposable
         ["Lab:Faults:Delay"] = latency.ToString("c", CultureInfo.InvariantCulture),
         ["Security:Limits:MaxMutatingCallsPerMinute"] = "1000000",
         ["Logging:LogLevel:Default"] = "Warning",
+
+        // Up to 1,000 agents: their plaintext-TCP start warnings (one each) would bury the figures.
+        ["Logging:LogLevel:HvFleet.Security.Authorization.InsecureLoopbackWarning"] = "Error",
     };
 
     public async ValueTask DisposeAsync()

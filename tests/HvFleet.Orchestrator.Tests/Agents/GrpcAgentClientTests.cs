@@ -189,6 +189,7 @@ public sealed class GrpcAgentClientTests : IAsyncLifetime, IDisposable
     [InlineData("hv1:7443", true, "https://hv1:7443/")]
     [InlineData("hv1:7443", false, "http://hv1:7443/")]
     [InlineData("http://10.0.0.1:80", true, "http://10.0.0.1/")]
+    [InlineData("unix:/run/hvfleet/agent.sock", true, "unix:///run/hvfleet/agent.sock")]
     public void AddressToUri_Cases(string address, bool tls, string expected) =>
         Assert.Equal(expected, GrpcAgentConnector.AddressToUri(address, tls).ToString());
 

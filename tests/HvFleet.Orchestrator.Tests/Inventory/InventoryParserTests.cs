@@ -123,6 +123,8 @@ public sealed class InventoryParserTests
     [InlineData("https://hv01:443/api", "must not carry a path or query")]
     [InlineData("hv01:0", "has an invalid port '0' (1-65535)")]
     [InlineData("hv 01:7443", "has an invalid host 'hv 01'")]
+    [InlineData("unix:/run/hvfleet/agent.sock", null)]
+    [InlineData("unix:agent.sock", "is not a usable unix socket: 'unix:agent.sock' must name an absolute socket path: unix:/ABSOLUTE/PATH, e.g. unix:/run/hvfleet/agent.sock")]
     public void AddressError_Cases(string address, string? expected) =>
         Assert.Equal(expected, InventoryParser.AddressError(address));
 }

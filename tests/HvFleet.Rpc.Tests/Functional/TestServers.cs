@@ -8,7 +8,8 @@ namespace HvFleet.Rpc.Tests.Functional;
 
 internal static class TestServers
 {
-    public static Task<LoopbackRpcServer> StartAsync(ServerProbe probe, Action<RpcServerOptions>? configure = null, Action<RpcServiceOptions>? service = null) =>
+    public static Task<LoopbackRpcServer> StartAsync(
+        ServerProbe probe, Action<RpcServerOptions>? configure = null, Action<RpcServiceOptions>? service = null, string? unixSocketPath = null) =>
         LoopbackRpcServer.StartAsync(
             services => services.AddSingleton(probe).AddSingleton<TestRpcService>(),
             app =>
@@ -18,7 +19,8 @@ internal static class TestServers
                 app.MapRpcHealthService();
                 app.MapRpcReflectionService();
             },
-            configure);
+            configure,
+            unixSocketPath: unixSocketPath);
 
     public static TestRpc.TestRpcClient Client(this LoopbackRpcServer server) => new(server.CreateChannel());
 }

@@ -33,6 +33,18 @@ public sealed class AuditLogTests : IDisposable
     }
 
     [Fact]
+    public void Append_LocalCaller_WritesItsUidAndPid()
+    {
+        using var log = Create(1 << 20, 3);
+
+        log.Append(Record("/hvfleet.agent.v1.HostAgent/DeleteSnapshot", "PERMISSION_DENIED") with { Caller = "local-uid-65534", Uid = 65534, Pid = 4242 });
+
+        using var json = JsonDocument.Parse(Assert.Single(File.ReadAllLines(log.CurrentPath)));
+        Assert.Equal(65534u, json.RootElement.GetProperty("uid").GetUInt32());
+        Assert.Equal(4242, json.RootElement.GetProperty("pid").GetInt32());
+    }
+
+    [Fact]
     public void Append_PastTheSizeLimit_RotatesAndKeepsTheConfiguredNumberOfFiles()
     {
         using var log = Create(4096, 2);

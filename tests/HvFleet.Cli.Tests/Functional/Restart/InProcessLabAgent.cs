@@ -42,7 +42,8 @@ internal sealed class InProcessLabAgent : IAsyncDisposable
         var settings = new Dictionary<string, string?>
         {
             ["Agent:Listen"] = "127.0.0.1:0",
-            ["Agent:Insecure"] = "true",
+            ["Agent:InsecureLoopbackTcp"] = "true",
+            ["Agent:InsecureLoopbackRole"] = "admin",
             ["Agent:Backend"] = "lab",
             ["Agent:DataDirectory"] = Path.Combine(root, name),
             ["Lab:HostName"] = name,

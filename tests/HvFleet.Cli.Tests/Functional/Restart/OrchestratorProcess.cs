@@ -33,7 +33,7 @@ internal sealed class OrchestratorProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts <c>hvfleet serve --listen 127.0.0.1:0 --insecure --agents-insecure</c> (plaintext on loopback,
+    /// <summary>Starts <c>hvfleet serve --listen 127.0.0.1:0 --insecure-loopback-tcp --insecure-loopback-role admin --agents-insecure</c> (plaintext on loopback,
     /// lab agents over h2c) and waits for the address it listens on.</summary>
     /// <param name="inventoryPath">The inventory file.</param>
     /// <param name="dataDirectory">The operations database's directory.</param>
@@ -51,7 +51,7 @@ internal sealed class OrchestratorProcess : IAsyncDisposable
         foreach (string arg in new[]
                  {
                      "exec", Path.Combine(AppContext.BaseDirectory, "hvfleet.dll"), "serve", "--listen", "127.0.0.1:0",
-                     "--inventory", inventoryPath, "--data-dir", dataDirectory, "--insecure", "--agents-insecure",
+                     "--inventory", inventoryPath, "--data-dir", dataDirectory, "--insecure-loopback-tcp", "--insecure-loopback-role", "admin", "--agents-insecure",
                  })
         {
             start.ArgumentList.Add(arg);
@@ -98,7 +98,7 @@ internal sealed class OrchestratorProcess : IAsyncDisposable
             int at = line.IndexOf(ListeningPrefix, StringComparison.Ordinal);
             if (at >= 0)
             {
-                // "... listening on 127.0.0.1:PORT (plaintext, loopback only)"
+                // "... listening on 127.0.0.1:PORT (PLAINTEXT TCP on loopback: ...)"
                 listening.TrySetResult(line[(at + ListeningPrefix.Length)..].Trim().Split(' ')[0]);
             }
         }
@@ -124,7 +124,7 @@ internal sealed class OrchestratorProcess : IAsyncDisposable
     }
 
     /// <summary>The dotnet host running these tests (hvfleet.dll is framework-dependent).</summary>
-    private static string DotnetHost()
+    internal static string DotnetHost()
     {
         string? current = Environment.ProcessPath;
         if (current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet")
