@@ -33,7 +33,7 @@ public sealed class AgentLabStateTests : IAsyncLifetime
         var app = AgentHost.Build(new Dictionary<string, string?>
         {
             ["Agent:Listen"] = "127.0.0.1:0",
-            ["Agent:Insecure"] = "true",
+            ["Agent:InsecureLoopbackTcp"] = "true",
             ["Agent:DataDirectory"] = _seeded.DataDirectory,
             ["Logging:LogLevel:Default"] = "None",
         });
@@ -56,7 +56,7 @@ public sealed class AgentLabStateTests : IAsyncLifetime
         await File.WriteAllTextAsync(StateFile, "{ \"version\": 1, \"vms\": [");
         var before = Listing();
         string agent = typeof(AgentHost).Assembly.Location;
-        var start = new ProcessStartInfo("dotnet", [agent, "--data-dir", _seeded.DataDirectory, "--listen", "127.0.0.1:0", "--insecure"])
+        var start = new ProcessStartInfo("dotnet", [agent, "--data-dir", _seeded.DataDirectory, "--listen", "127.0.0.1:0", "--insecure-loopback-tcp"])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,

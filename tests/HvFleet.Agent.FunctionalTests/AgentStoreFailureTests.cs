@@ -94,7 +94,7 @@ public sealed class AgentStoreFailureTests
             var database = Path.Combine(dataDirectory, "jobs.db");
             await File.WriteAllBytesAsync(database, [.. Enumerable.Range(0, 8192).Select(i => (byte)(i * 13 + 5))]);
             var start = new ProcessStartInfo(Environment.ProcessPath!,
-                [Path.Combine(AppContext.BaseDirectory, "hvfleet-agent.dll"), "--listen", "127.0.0.1:0", "--insecure", "--data-dir", dataDirectory])
+                [Path.Combine(AppContext.BaseDirectory, "hvfleet-agent.dll"), "--listen", "127.0.0.1:0", "--insecure-loopback-tcp", "--data-dir", dataDirectory])
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,

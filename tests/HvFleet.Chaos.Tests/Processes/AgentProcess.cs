@@ -122,7 +122,7 @@ internal sealed class AgentProcess : IAsyncDisposable
         };
         foreach (string arg in new[]
                  {
-                     "exec", Path.Combine(AppContext.BaseDirectory, "hvfleet-agent.dll"), "--listen", address, "--insecure",
+                     "exec", Path.Combine(AppContext.BaseDirectory, "hvfleet-agent.dll"), "--listen", address, "--insecure-loopback-tcp", "--insecure-loopback-role", "admin",
                      "--backend", "lab", "--data-dir", dataDirectory, "--export-root", exportRoot,
                  })
         {

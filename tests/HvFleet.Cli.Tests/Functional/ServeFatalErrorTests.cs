@@ -20,7 +20,7 @@ public sealed class ServeFatalErrorTests : IDisposable
         string database = Path.Combine(data, "hvfleet.db");
         await File.WriteAllBytesAsync(database, [.. Enumerable.Range(0, 8192).Select(i => (byte)(i * 11 + 1))]);
         var start = new ProcessStartInfo(Environment.ProcessPath!,
-            [Path.Combine(AppContext.BaseDirectory, "hvfleet.dll"), "serve", "--listen", "127.0.0.1:0", "--insecure", "--agents-insecure",
+            [Path.Combine(AppContext.BaseDirectory, "hvfleet.dll"), "serve", "--listen", "127.0.0.1:0", "--insecure-loopback-tcp", "--agents-insecure",
                 "--inventory", inventory, "--data-dir", data])
         {
             RedirectStandardOutput = true,
