@@ -5,7 +5,7 @@
 
 namespace HvFleet.Protos.Agent.V1
 {
-    /// <summary>Bindings of <c>hvfleet.agent.v1.HostAgent</c>: HostAgent runs on every Hyper-V host (or lab host) and drives its hypervisor. Mutating RPCs create a job and stream its JobEvents until the terminal one, then end OK: a failed job is data, not a transport error. Problems found before a job exists are gRPC statuses (INVALID_ARGUMENT naming the field, NOT_FOUND, FAILED_PRECONDITION, PERMISSION_DENIED, RESOURCE_EXHAUSTED, UNAUTHENTICATED).</summary>
+    /// <summary>Bindings of <c>hvfleet.agent.v1.HostAgent</c>: HostAgent runs on every Hyper-V host (or lab host) and drives its hypervisor. Mutating RPCs create a job and stream its JobEvents until the terminal one, then end OK: a failed job is data, not a transport error. Problems found before a job exists are gRPC statuses (INVALID_ARGUMENT naming the field, NOT_FOUND, FAILED_PRECONDITION, PERMISSION_DENIED, RESOURCE_EXHAUSTED, UNAUTHENTICATED). A RESOURCE_EXHAUSTED from a per-caller call limit carries the trailer grpc-retry-pushback-ms (gRFC A6 server pushback): the milliseconds to wait before trying again, which the orchestrator honours.</summary>
     public static partial class HostAgent
     {
         public const string ServiceName = "hvfleet.agent.v1.HostAgent";
