@@ -137,7 +137,7 @@ public sealed class LocalAccessTests(LocalFleetFixture fixture) : IClassFixture<
     /// <summary>Runs the hvfleet CLI (this test's build of it) as uid/gid 65534 (nobody); stdout and stderr together.</summary>
     private static async Task<(int ExitCode, string Output)> RunAsNobodyAsync(params string[] args)
     {
-        string cli = Path.Combine(AppContext.BaseDirectory, "hvfleet.dll");
+        string cli = Path.Combine(NobodyReadableBuild.Value, "hvfleet.dll");
         var start = new ProcessStartInfo("setpriv")
         {
             RedirectStandardOutput = true,
@@ -178,6 +178,30 @@ public sealed class LocalAccessTests(LocalFleetFixture fixture) : IClassFixture<
 
     private static string SocketPath(string address) =>
         UnixSocketAddress.TryParse(address, out var path, out var error) ? path : throw new ArgumentException(error);
+
+    // The build output may sit where nobody cannot read it (a clone under /root, mode 0700): run a copy of it from a
+    // temporary folder that every user can read, made once per test run.
+    private static readonly Lazy<string> NobodyReadableBuild = new(CopyBuildForEveryone);
+
+    private static string CopyBuildForEveryone()
+    {
+        string copy = CreateTraversableDirectory();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(copy, recursive: true);
+        foreach (string file in Directory.EnumerateFiles(AppContext.BaseDirectory, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(copy, Path.GetRelativePath(AppContext.BaseDirectory, file));
+            string? folder = Path.GetDirectoryName(target);
+            if (folder is not null && !Directory.Exists(folder))
+            {
+                Directory.CreateDirectory(folder, (UnixFileMode)0x1ED);
+            }
+
+            File.Copy(file, target);
+            File.SetUnixFileMode(target, (UnixFileMode)0x1A4);
+        }
+
+        return copy;
+    }
 
     private static string CreateTraversableDirectory()
     {
