@@ -279,7 +279,6 @@ public sealed class AgentChaosTests(ITestOutputHelper output) : IAsyncLifetime
         ["Lab:GuestIoEnabled"] = "false",
         ["Lab:CopyMethod"] = "Buffered",
         ["Lab:CopyBufferSize"] = (256 * 1024).ToString(CultureInfo.InvariantCulture),
-        ["Lab:RehashOnExport"] = "true",
         ["Lab:OperationFaults:CreateSnapshot:Delay"] = "00:00:00.300",
         ["Lab:OperationFaults:ExportSnapshot:Delay"] = "00:00:00.300",
         ["Lab:OperationFaults:CreateSnapshot:DelayAfterCommit"] = "00:00:00.300",
