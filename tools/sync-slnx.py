@@ -4,7 +4,7 @@ import glob
 import os
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-folders = ["rpc", "protos", "agent", "orchestrator", "tests", "deploy", "bench"]
+folders = ["security", "protos", "agent", "orchestrator", "tests", "deploy", "bench"]
 lines = ["<Solution>"]
 for folder in folders:
     projects = sorted(glob.glob(os.path.join(root, folder, "**", "*.csproj"), recursive=True))

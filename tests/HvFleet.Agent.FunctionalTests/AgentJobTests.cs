@@ -1,7 +1,7 @@
 using Grpc.Health.V1;
 using HvFleet.Protos.Agent.V1;
-using HvFleet.Rpc;
-using HvFleet.Rpc.Client;
+using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace HvFleet.Agent.FunctionalTests;
 
@@ -160,7 +160,7 @@ public class AgentJobTests
         await using var agent = await TestAgent.StartAsync();
         var health = new Health.HealthClient(agent.Channel);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest())).Status);
-        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest { Service = HostAgent.ServiceName })).Status);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest { Service = HostAgent.Descriptor.FullName })).Status);
     }
 
     [Fact]

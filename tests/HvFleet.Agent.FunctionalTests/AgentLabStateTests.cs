@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Grpc.Health.V1;
 using HvFleet.Agent.Hosting;
-using HvFleet.Rpc.Health;
+using HvFleet.Security.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace HvFleet.Agent.FunctionalTests;
@@ -37,7 +37,7 @@ public sealed class AgentLabStateTests : IAsyncLifetime
             ["Agent:DataDirectory"] = _seeded.DataDirectory,
             ["Logging:LogLevel:Default"] = "None",
         });
-        var health = app.Services.GetRequiredService<HealthStatusManager>();
+        var health = app.Services.GetRequiredService<FleetHealth>();
 
         var ex = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync());
         await app.DisposeAsync();

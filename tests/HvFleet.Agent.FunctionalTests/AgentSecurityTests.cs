@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
 using HvFleet.Protos.Agent.V1;
-using HvFleet.Rpc;
-using HvFleet.Rpc.Client;
+using Grpc.Core;
+using Grpc.Net.Client;
 using HvFleet.Security.Pki;
 using HvFleet.Security.Tls;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using HvFleet.Protos.Agent.V1;
-using HvFleet.Rpc;
+using Grpc.Core;
 
 namespace HvFleet.Agent.FunctionalTests;
 

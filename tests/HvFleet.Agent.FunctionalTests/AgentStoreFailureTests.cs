@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Grpc.Health.V1;
 using HvFleet.Protos.Agent.V1;
-using HvFleet.Rpc;
+using Grpc.Core;
 using HvFleet.Testing;
 
 namespace HvFleet.Agent.FunctionalTests;
@@ -29,7 +29,7 @@ public sealed class AgentStoreFailureTests
 
         volume.Fill();
         var refused = await Assert.ThrowsAsync<RpcException>(() => TestAgent.CollectAsync(agent.Client.CreateSnapshot(request)));
-        var whileFull = (await health.CheckAsync(new HealthCheckRequest { Service = HostAgent.ServiceName })).Status;
+        var whileFull = (await health.CheckAsync(new HealthCheckRequest { Service = HostAgent.Descriptor.FullName })).Status;
         var snapshotsWhileFull = (await agent.Client.ListSnapshotsAsync(new ListSnapshotsRequest())).Snapshots.Count;
         volume.Free();
         await Wait.UntilAsync(async () => (await health.CheckAsync(new HealthCheckRequest())).Status == HealthCheckResponse.Types.ServingStatus.Serving,

@@ -1,5 +1,5 @@
 using HvFleet.Protos.Agent.V1;
-using HvFleet.Rpc;
+using Grpc.Core;
 
 namespace HvFleet.Agent.FunctionalTests;
 

@@ -1,7 +1,7 @@
 using HvFleet.Agent.Hosting;
 using HvFleet.Protos.Agent.V1;
-using HvFleet.Rpc;
-using HvFleet.Rpc.Client;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

@@ -3,8 +3,8 @@ using System.Globalization;
 using HvFleet.Chaos.Tests.Invariants;
 using HvFleet.Chaos.Tests.Processes;
 using HvFleet.Protos.Agent.V1;
-using HvFleet.Rpc;
-using HvFleet.Rpc.Client;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Xunit.Abstractions;
 
 namespace HvFleet.Chaos.Tests;

@@ -5,7 +5,7 @@ using HvFleet.Chaos.Tests.Invariants;
 using HvFleet.Chaos.Tests.Processes;
 using HvFleet.Cli.Tests.Functional.Restart;
 using HvFleet.Protos.Agent.V1;
-using HvFleet.Rpc.Client;
+using Grpc.Net.Client;
 using HvFleet.Testing;
 using Xunit.Abstractions;
 using Orch = HvFleet.Protos.Orchestrator.V1;

@@ -3,7 +3,7 @@ using System.Net;
 using Grpc.Health.V1;
 using HvFleet.Interop.Bench;
 using HvFleet.Interop.Testing;
-using HvFleet.Rpc.Health;
+using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using HvFleet.Interop.Tls;
@@ -36,11 +36,11 @@ public static class InteropServer
                 File.WriteAllText(output, certificate.ExportCertificatePem());
             }
 
-            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenRpcTls(endPoint, https => https.ServerCertificate = certificate));
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenGrpcTls(endPoint, https => https.ServerCertificate = certificate));
         }
         else
         {
-            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenRpcCleartext(endPoint));
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenGrpcCleartext(endPoint));
         }
 
         builder.Services.AddSingleton(TimeProvider.System);
@@ -59,7 +59,7 @@ public static class InteropServer
         app.MapRpcHealthService();
         app.MapRpcReflectionService();
 
-        var health = app.Services.GetRequiredService<HealthStatusManager>();
+        var health = app.Services.GetRequiredService<HealthServiceImpl>();
         foreach (var service in new[] { string.Empty, TestService.ServiceName, Echo.ServiceName })
         {
             health.SetStatus(service, HealthCheckResponse.Types.ServingStatus.Serving);

@@ -2,7 +2,7 @@ using System.Reflection;
 using Google.Protobuf.Reflection;
 using HvFleet.Protos.Agent.V1;
 using HvFleet.Protos.Orchestrator.V1;
-using HvFleet.Rpc.Server;
+using Grpc.Core;
 using HvFleet.Testing;
 
 namespace HvFleet.Protos.Tests;

@@ -1,7 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
-using HvFleet.Rpc;
-using HvFleet.Rpc.Server;
-using HvFleet.Rpc.Unix;
+using Grpc.Core;
+using HvFleet.Security.Unix;
 using Microsoft.AspNetCore.Http;
 
 namespace HvFleet.Security.Tests;

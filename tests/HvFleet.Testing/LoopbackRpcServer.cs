@@ -1,5 +1,5 @@
 using System.Net;
-using HvFleet.Rpc.Client;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -43,15 +43,15 @@ public sealed class LoopbackRpcServer : IAsyncDisposable
             var endPoint = new IPEndPoint(IPAddress.Loopback, 0);
             if (unixSocketPath is not null)
             {
-                options.ListenRpcUnixSocket(unixSocketPath);
+                options.ListenGrpcUnixSocket(unixSocketPath);
             }
             else if (tls is null)
             {
-                options.ListenRpcCleartext(endPoint);
+                options.ListenGrpcCleartext(endPoint);
             }
             else
             {
-                options.ListenRpcTls(endPoint, tls);
+                options.ListenGrpcTls(endPoint, tls);
             }
         });
         builder.Services.AddRpcServer(configureRpc);
@@ -61,7 +61,7 @@ public sealed class LoopbackRpcServer : IAsyncDisposable
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var uri = unixSocketPath is not null
-            ? HvFleet.Rpc.Unix.UnixSocketAddress.ToUri(unixSocketPath)
+            ? HvFleet.Security.Unix.UnixSocketAddress.ToUri(unixSocketPath)
             : new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
         return new LoopbackRpcServer(app, uri);
     }

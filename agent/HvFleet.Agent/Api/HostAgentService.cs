@@ -3,8 +3,7 @@ using HvFleet.Agent.Hosting;
 using HvFleet.Agent.Jobs;
 using HvFleet.Hypervisors;
 using HvFleet.Protos.Agent.V1;
-using HvFleet.Rpc;
-using HvFleet.Rpc.Server;
+using Grpc.Core;
 using HvFleet.Security.Audit;
 using HvFleet.Security.Paths;
 using Microsoft.Extensions.Options;
@@ -51,7 +50,7 @@ internal sealed partial class HostAgentService(
                 MaxConcurrentExports = options.MaxConcurrentExports,
                 MaxQueuedJobs = options.MaxQueuedJobs,
                 MaxNameLength = JobRequestValidator.MaxNameLength,
-                MaxReceiveMessageBytes = HvFleet.Rpc.Protocol.GrpcProtocol.DefaultMaxReceiveMessageSize,
+                MaxReceiveMessageBytes = 4 * 1024 * 1024,
             },
         };
         response.Capabilities.AddRange(info.Capabilities);
@@ -102,7 +101,7 @@ internal sealed partial class HostAgentService(
 
         if (request.TargetCase == CreateSnapshotRequest.TargetOneofCase.None)
         {
-            throw new RpcException(StatusCode.InvalidArgument, "target: set collection_id or vms");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "target: set collection_id or vms"));
         }
 
         var domain = AgentProtoMapper.FromProto(request);
@@ -123,7 +122,7 @@ internal sealed partial class HostAgentService(
         var path = ExportPathPolicy.Evaluate(request.ExportDirectory, agentOptions.Value.ExportRoots);
         if (path.Verdict == ExportPathVerdict.Denied)
         {
-            throw new RpcException(StatusCode.PermissionDenied, "export_directory: " + path.Reason);
+            throw new RpcException(new Status(StatusCode.PermissionDenied, "export_directory: " + path.Reason));
         }
 
         var domain = AgentProtoMapper.FromProto(request);
@@ -133,18 +132,18 @@ internal sealed partial class HostAgentService(
             var snapshots = await Call(() => hypervisor.ListSnapshotsAsync(SnapshotFilter.All, ct));
             if (!snapshots.Any(s => s.Id == domain.SnapshotId))
             {
-                throw new RpcException(StatusCode.NotFound, $"snapshot_id: snapshot '{domain.SnapshotId}' does not exist on this host");
+                throw new RpcException(new Status(StatusCode.NotFound, $"snapshot_id: snapshot '{domain.SnapshotId}' does not exist on this host"));
             }
 
             if (domain.Options.DifferentialBackupBase is { } baseId && !snapshots.Any(s => s.Id == baseId))
             {
-                throw new RpcException(StatusCode.NotFound, $"settings.differential_backup_base: snapshot '{baseId}' does not exist on this host");
+                throw new RpcException(new Status(StatusCode.NotFound, $"settings.differential_backup_base: snapshot '{baseId}' does not exist on this host"));
             }
 
             if (ExportVolumeSpace.AvailableBytes(confined!.ExportDirectory) is < ExportVolumeSpace.MinimumFreeBytes and var free)
             {
-                throw new RpcException(StatusCode.ResourceExhausted,
-                    $"export_directory: no space left on the export volume of {confined.ExportDirectory} ({free} bytes free)");
+                throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                    $"export_directory: no space left on the export volume of {confined.ExportDirectory} ({free} bytes free)"));
             }
         }
 
@@ -162,7 +161,7 @@ internal sealed partial class HostAgentService(
             var snapshots = await Call(() => hypervisor.ListSnapshotsAsync(SnapshotFilter.All, ct));
             if (!snapshots.Any(s => s.Id == request.SnapshotId))
             {
-                throw new RpcException(StatusCode.NotFound, $"snapshot_id: snapshot '{request.SnapshotId}' does not exist on this host");
+                throw new RpcException(new Status(StatusCode.NotFound, $"snapshot_id: snapshot '{request.SnapshotId}' does not exist on this host"));
             }
         }
 
@@ -174,7 +173,7 @@ internal sealed partial class HostAgentService(
         RequireId("job_id", request.JobId);
         if (await jobs.GetAsync(request.JobId, context.CancellationToken) is null)
         {
-            throw new RpcException(StatusCode.NotFound, $"job_id: job '{request.JobId}' is unknown to this agent");
+            throw new RpcException(new Status(StatusCode.NotFound, $"job_id: job '{request.JobId}' is unknown to this agent"));
         }
 
         await StreamAsync(request.JobId, responseStream, context);
@@ -184,7 +183,7 @@ internal sealed partial class HostAgentService(
     {
         RequireId("job_id", request.JobId);
         var job = await jobs.GetAsync(request.JobId, context.CancellationToken)
-            ?? throw new RpcException(StatusCode.NotFound, $"job_id: job '{request.JobId}' is unknown to this agent");
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"job_id: job '{request.JobId}' is unknown to this agent"));
         return new GetJobResponse { Job = AgentProtoMapper.ToProto(job) };
     }
 
@@ -192,14 +191,14 @@ internal sealed partial class HostAgentService(
     {
         if (request.PageSize is < 0 or > MaxPageSize)
         {
-            throw new RpcException(StatusCode.InvalidArgument, $"page_size: must be between 0 and {MaxPageSize} (0 = default {DefaultPageSize})");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"page_size: must be between 0 and {MaxPageSize} (0 = default {DefaultPageSize})"));
         }
 
         JobState? state = null;
         if (request.State != ProtoJobState.Unspecified)
         {
             state = AgentProtoMapper.FromProto(request.State)
-                ?? throw new RpcException(StatusCode.InvalidArgument, $"state: unknown value {(int)request.State}");
+                ?? throw new RpcException(new Status(StatusCode.InvalidArgument, $"state: unknown value {(int)request.State}"));
         }
 
         var response = new ListJobsResponse();
@@ -234,7 +233,7 @@ internal sealed partial class HostAgentService(
         }
 
         var job = await jobs.CancelAsync(request.JobId, context.CancellationToken)
-            ?? throw new RpcException(StatusCode.NotFound, $"job_id: job '{request.JobId}' is unknown to this agent");
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"job_id: job '{request.JobId}' is unknown to this agent"));
         LogCancelRequested(logger, request.JobId, context.Peer);
         return new CancelJobResponse { Job = AgentProtoMapper.ToProto(job) };
     }
@@ -250,15 +249,15 @@ internal sealed partial class HostAgentService(
                 await StreamAsync(start.Job.Id, responseStream, context);
                 break;
             case JobStartOutcome.RequestIdConflict:
-                throw new RpcException(StatusCode.InvalidArgument, "request_id: " + start.Message);
+                throw new RpcException(new Status(StatusCode.InvalidArgument, "request_id: " + start.Message));
             case JobStartOutcome.QueueFull:
-                throw new RpcException(StatusCode.ResourceExhausted, start.Message ?? "The host's job queue is full.");
+                throw new RpcException(new Status(StatusCode.ResourceExhausted, start.Message ?? "The host's job queue is full."));
             case JobStartOutcome.StoreFull:
-                throw new RpcException(StatusCode.ResourceExhausted, start.Message ?? "job store: no space left on device");
+                throw new RpcException(new Status(StatusCode.ResourceExhausted, start.Message ?? "job store: no space left on device"));
             case JobStartOutcome.StoreFailed:
-                throw new RpcException(StatusCode.Unavailable, start.Message ?? "job store: cannot write");
+                throw new RpcException(new Status(StatusCode.Unavailable, start.Message ?? "job store: cannot write"));
             default:
-                throw new RpcException(StatusCode.Unavailable, start.Message ?? "The agent is not accepting jobs.");
+                throw new RpcException(new Status(StatusCode.Unavailable, start.Message ?? "The agent is not accepting jobs."));
         }
     }
 
@@ -282,7 +281,7 @@ internal sealed partial class HostAgentService(
         {
             var collections = await Call(() => hypervisor.ListCollectionsAsync(cancellationToken));
             var collection = collections.FirstOrDefault(c => string.Equals(c.Id, collectionId, StringComparison.OrdinalIgnoreCase))
-                ?? throw new RpcException(StatusCode.NotFound, $"collection_id: VM group '{collectionId}' does not exist on this host");
+                ?? throw new RpcException(new Status(StatusCode.NotFound, $"collection_id: VM group '{collectionId}' does not exist on this host"));
             if (collection.MemberVmIds.Count == 0)
             {
                 throw HypervisorStatus.Precondition(HyperVCodes.InvalidState, HyperVCodeFamily.Cim, $"collection_id: VM group '{collection.Name}' has no member VMs to checkpoint");
@@ -296,7 +295,7 @@ internal sealed partial class HostAgentService(
             {
                 if (!vms.ContainsKey(target.VmIds[i]))
                 {
-                    throw new RpcException(StatusCode.NotFound, $"vms.vm_ids[{i}]: VM '{target.VmIds[i]}' does not exist on this host");
+                    throw new RpcException(new Status(StatusCode.NotFound, $"vms.vm_ids[{i}]: VM '{target.VmIds[i]}' does not exist on this host"));
                 }
             }
 
@@ -328,7 +327,7 @@ internal sealed partial class HostAgentService(
     {
         if (errors.Count > 0)
         {
-            throw new RpcException(StatusCode.InvalidArgument, string.Join("; ", errors));
+            throw new RpcException(new Status(StatusCode.InvalidArgument, string.Join("; ", errors)));
         }
     }
 

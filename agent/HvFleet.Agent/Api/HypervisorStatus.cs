@@ -1,6 +1,6 @@
 using System.Globalization;
 using HvFleet.Hypervisors;
-using HvFleet.Rpc;
+using Grpc.Core;
 
 namespace HvFleet.Agent.Api;
 

@@ -1,5 +1,5 @@
 using HvFleet.Agent.Jobs;
-using HvFleet.Rpc;
+using Grpc.Core;
 
 namespace HvFleet.Agent.Api;
 
@@ -7,6 +7,6 @@ namespace HvFleet.Agent.Api;
 internal static class JobStoreStatus
 {
     /// <summary>RESOURCE_EXHAUSTED when the store's volume is full (it recovers when space returns), else UNAVAILABLE.</summary>
-    public static RpcException ToRpcException(JobStoreException problem) => new(
-        problem.Problem == JobStoreProblem.NoSpace ? StatusCode.ResourceExhausted : StatusCode.Unavailable, problem.Message);
+    public static RpcException ToRpcException(JobStoreException problem) => new(new Status(
+        problem.Problem == JobStoreProblem.NoSpace ? StatusCode.ResourceExhausted : StatusCode.Unavailable, problem.Message));
 }

@@ -1,5 +1,6 @@
 using HvFleet.Agent.Jobs;
-using HvFleet.Rpc.Server;
+using Grpc.Core;
+using HvFleet.Security.Hosting;
 
 namespace HvFleet.Agent.Api;
 
@@ -7,9 +8,9 @@ namespace HvFleet.Agent.Api;
 /// Any HostAgent call that meets a job store it cannot use (full, damaged, read-only) ends with a
 /// status naming the cause and the file, instead of UNKNOWN "Exception was thrown by handler".
 /// </summary>
-internal sealed class JobStoreStatusInterceptor : ServerInterceptor
+internal sealed class JobStoreStatusInterceptor : CallInterceptor
 {
-    public override async Task InterceptAsync(ServerCallContext context, Func<Task> continuation)
+    protected override async Task InterceptAsync(ServerCallContext context, MethodType kind, Func<Task> continuation)
     {
         ArgumentNullException.ThrowIfNull(continuation);
         try

@@ -1,8 +1,8 @@
 using System.Net;
+using Grpc.HealthCheck;
 using HvFleet.Agent.Api;
 using HvFleet.Agent.Jobs;
 using HvFleet.Security.Hosting;
-using HvFleet.Security.Limits;
 using HvFleet.Security.Tls;
 using Microsoft.Extensions.Options;
 
@@ -57,16 +57,16 @@ internal static class AgentHost
             if (listen.IsUnixSocket)
             {
                 // Plaintext for the local owner: owner-only socket file, each caller's uid checked and audited.
-                kestrel.ListenRpcUnixSocket(listen.UnixSocketPath);
+                kestrel.ListenGrpcUnixSocket(listen.UnixSocketPath);
             }
             else if (loopbackTcp)
             {
-                kestrel.ListenRpcCleartext(ToEndPoint(listen));
+                kestrel.ListenGrpcCleartext(ToEndPoint(listen));
             }
             else
             {
                 // Certificate, key and client CA reload when their files change; clients must chain to the fleet CA.
-                kestrel.ListenRpcTls(ToEndPoint(listen), https => kestrel.ApplicationServices.GetRequiredService<FleetServerTls>().Configure(https));
+                kestrel.ListenGrpcTls(ToEndPoint(listen), https => kestrel.ApplicationServices.GetRequiredService<FleetServerTls>().Configure(https));
             }
         });
 
@@ -74,7 +74,9 @@ internal static class AgentHost
         services.AddAgentOptions(builder.Configuration, environment, commandLine);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AgentRuntimeInfo>();
-        services.AddRpcServer();
+        services.AddFleetGrpc()
+            .WithReceiveLimit<HostAgentService>(limits => limits.MaxReceiveMessageBytes)
+            .AddServiceOptions<HostAgentService>(o => o.Interceptors.Add<JobStoreStatusInterceptor>());
         services.AddFleetSecurity(builder.Configuration, Path.Combine(options.DataDirectory!, "audit.log"), insecureLoopback: loopbackTcp, options.InsecureLoopbackRole);
         if (!listen.IsUnixSocket && !loopbackTcp)
         {
@@ -100,11 +102,9 @@ internal static class AgentHost
         configureServices?.Invoke(services);
 
         var app = builder.Build();
-        var limits = app.Services.GetRequiredService<IOptions<CallLimitOptions>>().Value;
-        app.MapRpcService<HostAgentService>().WithMaxReceiveMessageSize(limits.MaxReceiveMessageBytes)
-            .Interceptors.Add(app.Services.GetRequiredService<JobStoreStatusInterceptor>());
-        app.MapRpcHealthService().WithMaxReceiveMessageSize(limits.MaxInfrastructureReceiveMessageBytes);
-        app.MapRpcReflectionService();
+        app.MapGrpcService<HostAgentService>();
+        app.MapGrpcService<HealthServiceImpl>();
+        app.MapGrpcReflectionService();
         return app;
     }
 

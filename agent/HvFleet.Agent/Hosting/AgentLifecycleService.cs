@@ -1,7 +1,7 @@
 using Grpc.Health.V1;
 using HvFleet.Agent.Jobs;
 using HvFleet.Protos.Agent.V1;
-using HvFleet.Rpc.Health;
+using HvFleet.Security.Hosting;
 
 namespace HvFleet.Agent.Hosting;
 
@@ -12,10 +12,10 @@ namespace HvFleet.Agent.Hosting;
 /// While serving, the job store's health counts too: NOT_SERVING while it cannot write (disk
 /// full, damaged), SERVING again once a write succeeds.
 /// </summary>
-internal sealed partial class AgentLifecycleService(HealthStatusManager health, JobManager jobs, JobStoreHealth storeHealth, ILogger<AgentLifecycleService> logger)
+internal sealed partial class AgentLifecycleService(FleetHealth health, JobManager jobs, JobStoreHealth storeHealth, ILogger<AgentLifecycleService> logger)
     : IHostedLifecycleService, IDisposable
 {
-    private static readonly string[] Services = ["", HostAgent.ServiceName];
+    private static readonly string[] Services = ["", HostAgent.Descriptor.FullName];
     private readonly Lock _gate = new();
     private bool _serving;
 

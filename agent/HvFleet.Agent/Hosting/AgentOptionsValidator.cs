@@ -1,4 +1,4 @@
-using HvFleet.Rpc.Unix;
+using HvFleet.Security.Unix;
 using Microsoft.Extensions.Options;
 
 namespace HvFleet.Agent.Hosting;

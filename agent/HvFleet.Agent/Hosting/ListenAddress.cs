@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
-using HvFleet.Rpc.Unix;
+using HvFleet.Security.Unix;
 
 namespace HvFleet.Agent.Hosting;
 

@@ -1,7 +1,8 @@
 using Grpc.Health.V1;
 using HvFleet.Protos.Orchestrator.V1;
-using HvFleet.Rpc.Client;
-using HvFleet.Rpc.Unix;
+using Grpc.Net.Client;
+using HvFleet.Security.Clients;
+using HvFleet.Security.Unix;
 using HvFleet.Security.Tls;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -44,7 +45,7 @@ internal sealed class FleetConnection : IDisposable
     /// <summary>A plaintext connection: a unix:/PATH socket of an orchestrator served for its local owner, or a loopback
     /// orchestrator served with --insecure-loopback-tcp.</summary>
     public FleetConnection(string address)
-        : this(GrpcChannel.ForAddress(GrpcChannel.AddressToUri(address, useTls: false), new GrpcChannelOptions { ConnectTimeout = ConnectTimeout, MaxReceiveMessageSize = MaxReceiveMessageBytes }), null)
+        : this(FleetChannels.Create(FleetChannels.AddressToUri(address, useTls: false), new FleetChannelOptions { ConnectTimeout = ConnectTimeout, MaxReceiveMessageSize = MaxReceiveMessageBytes }), null)
     {
     }
 
@@ -106,7 +107,7 @@ internal sealed class FleetConnection : IDisposable
             throw new ArgumentException(string.Join(Environment.NewLine, problems));
         }
 
-        var uri = GrpcChannel.AddressToUri(address, useTls: true);
+        var uri = FleetChannels.AddressToUri(address, useTls: true);
         bool withCertificate = security.CertificatePath.Length > 0;
         var tls = new FleetClientTls(withCertificate ? security.CertificatePath : null, withCertificate ? security.KeyPath : null,
             security.CaPath, TimeProvider.System, NullLoggerFactory.Instance);
@@ -114,7 +115,7 @@ internal sealed class FleetConnection : IDisposable
         {
             var options = tls.CreateChannelOptions(uri.IdnHost, ConnectTimeout);
             options.MaxReceiveMessageSize = MaxReceiveMessageBytes;
-            return new FleetConnection(GrpcChannel.ForAddress(uri, options), tls);
+            return new FleetConnection(FleetChannels.Create(uri, options), tls);
         }
         catch
         {

@@ -1,6 +1,6 @@
 using HvFleet.Cli.Output;
 using HvFleet.Protos.Orchestrator.V1;
-using HvFleet.Rpc;
+using Grpc.Core;
 
 namespace HvFleet.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using HvFleet.Cli.Hosting;
 using HvFleet.Orchestrator.Hosting;
-using HvFleet.Rpc.Unix;
+using HvFleet.Security.Unix;
 using HvFleet.Security.Authorization;
 using Microsoft.Extensions.Options;
 

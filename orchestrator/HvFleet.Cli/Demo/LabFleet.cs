@@ -3,7 +3,7 @@ using System.Text;
 using HvFleet.Agent.Hosting;
 using HvFleet.Cli.Commands;
 using HvFleet.Cli.Hosting;
-using HvFleet.Rpc.Unix;
+using HvFleet.Security.Unix;
 using HvFleet.Security.Pki;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

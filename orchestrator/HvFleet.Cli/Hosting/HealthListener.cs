@@ -1,5 +1,6 @@
 using System.Net;
-using HvFleet.Rpc.Health;
+using Grpc.HealthCheck;
+using HvFleet.Security.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -7,11 +8,11 @@ namespace HvFleet.Cli.Hosting;
 
 /// <summary>
 /// <c>hvfleet serve --health-listen</c>: a second Kestrel server, plaintext, that serves only grpc.health.v1.Health from
-/// the orchestrator's own <see cref="HealthStatusManager"/>. Probes that speak no TLS (Kubernetes' grpc probes, Docker's
+/// the orchestrator's own <see cref="FleetHealth"/>. Probes that speak no TLS (Kubernetes' grpc probes, Docker's
 /// HEALTHCHECK) use it; it has no other service, so it tells nothing but SERVING/NOT_SERVING. It starts with the
 /// orchestrator and stops with it.
 /// </summary>
-internal sealed class HealthListener(IPEndPoint endPoint, HealthStatusManager health, LogLevel logLevel) : IHostedService, IAsyncDisposable
+internal sealed class HealthListener(IPEndPoint endPoint, FleetHealth health, LogLevel logLevel) : IHostedService, IAsyncDisposable
 {
     private WebApplication? _app;
 
@@ -22,13 +23,15 @@ internal sealed class HealthListener(IPEndPoint endPoint, HealthStatusManager he
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.SetMinimumLevel(logLevel);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenRpcCleartext(endPoint));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenGrpcCleartext(endPoint));
         builder.Services.AddSingleton(health);
+        builder.Services.AddSingleton(health.Service);
         // Signals belong to the orchestrator's host, which stops this listener last (after health turned NOT_SERVING).
         builder.Services.AddSingleton<IHostLifetime, SignalFreeLifetime>();
-        builder.Services.AddRpcServer();
+        builder.Services.AddGrpc()
+            .AddServiceOptions<HealthServiceImpl>(o => o.MaxReceiveMessageSize = 64 * 1024);
         var app = builder.Build();
-        app.MapRpcHealthService().WithMaxReceiveMessageSize(64 * 1024);
+        app.MapGrpcService<HealthServiceImpl>();
         await app.StartAsync(cancellationToken);
         _app = app;
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

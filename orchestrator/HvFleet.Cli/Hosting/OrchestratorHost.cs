@@ -1,16 +1,14 @@
 using System.Net;
 using Grpc.Health.V1;
+using Grpc.HealthCheck;
 using HvFleet.Agent.Service;
 using HvFleet.Orchestrator.Api;
 using HvFleet.Orchestrator.Hosting;
-using HvFleet.Rpc.Health;
-using HvFleet.Rpc.Unix;
 using HvFleet.Security.Hosting;
-using HvFleet.Security.Limits;
+using HvFleet.Security.Unix;
 using HvFleet.Security.Tls;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Options;
 
 namespace HvFleet.Cli.Hosting;
 
@@ -41,23 +39,24 @@ internal static class OrchestratorHost
             if (socketPath is not null)
             {
                 // Plaintext for the local owner: owner-only socket file, each caller's uid checked and audited.
-                kestrel.ListenRpcUnixSocket(socketPath);
+                kestrel.ListenGrpcUnixSocket(socketPath);
             }
             else if (loopbackTcp)
             {
-                kestrel.ListenRpcCleartext(endPoint!);
+                kestrel.ListenGrpcCleartext(endPoint!);
             }
             else
             {
                 // Certificate, key and client CA reload when their files change; callers must chain to the fleet CA.
-                kestrel.ListenRpcTls(endPoint!, https => kestrel.ApplicationServices.GetRequiredService<FleetServerTls>().Configure(https));
+                kestrel.ListenGrpcTls(endPoint!, https => kestrel.ApplicationServices.GetRequiredService<FleetServerTls>().Configure(https));
             }
         });
 
         var services = builder.Services;
-        var health = new HealthStatusManager();
+        var health = new FleetHealth(new HealthServiceImpl());
         services.AddSingleton(health);
-        services.AddRpcServer();
+        services.AddSingleton(health.Service);
+        services.AddFleetGrpc().AddFleetService();
         services.AddFleetSecurity(builder.Configuration, Path.Combine(dataDirectory, "audit.log"), insecureLoopback: loopbackTcp, settings.InsecureLoopbackRole);
         if (socketPath is null && !loopbackTcp)
         {
@@ -83,12 +82,11 @@ internal static class OrchestratorHost
         services.AddSystemdNotify();
 
         var app = builder.Build();
-        var limits = app.Services.GetRequiredService<IOptions<CallLimitOptions>>().Value;
         app.Lifetime.ApplicationStarted.Register(() => health.SetStatus("", HealthCheckResponse.Types.ServingStatus.Serving));
         app.Lifetime.ApplicationStopping.Register(() => health.SetAll(HealthCheckResponse.Types.ServingStatus.NotServing));
-        app.MapFleetService(limits.MaxReceiveMessageBytes);
-        app.MapRpcHealthService().WithMaxReceiveMessageSize(limits.MaxInfrastructureReceiveMessageBytes);
-        app.MapRpcReflectionService();
+        app.MapFleetService();
+        app.MapGrpcService<HealthServiceImpl>();
+        app.MapGrpcReflectionService();
         return app;
     }
 

@@ -1,5 +1,5 @@
 using System.Net;
-using HvFleet.Rpc.Unix;
+using HvFleet.Security.Unix;
 using HvFleet.Security.Authorization;
 
 namespace HvFleet.Cli.Hosting;

@@ -1,5 +1,5 @@
 using HvFleet.Protos.Orchestrator.V1;
-using HvFleet.Rpc;
+using Grpc.Core;
 using Spectre.Console;
 
 namespace HvFleet.Cli.Output;

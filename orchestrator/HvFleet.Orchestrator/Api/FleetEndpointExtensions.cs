@@ -1,27 +1,32 @@
+using Grpc.AspNetCore.Server;
 using HvFleet.Orchestrator.Hosting;
 using HvFleet.Orchestrator.Store;
-using HvFleet.Rpc.Health;
-using HvFleet.Rpc.Server;
+using HvFleet.Security.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace HvFleet.Orchestrator.Api;
 
-/// <summary>Maps the orchestrator's RPC surface.</summary>
+/// <summary>The orchestrator's RPC surface on grpc-dotnet.</summary>
 public static class FleetEndpointExtensions
 {
-    /// <summary>Maps <c>hvfleet.orchestrator.v1.Fleet</c> (needs AddRpcServer and AddFleetOrchestrator); its requests are
-    /// refused with RESOURCE_EXHAUSTED above <paramref name="maxReceiveMessageBytes"/> (null: the server's default, 4 MiB).</summary>
-    public static RpcServiceOptions MapFleetService(this IApplicationBuilder app, int? maxReceiveMessageBytes = null)
+    /// <summary>Registers <c>hvfleet.orchestrator.v1.Fleet</c> on the gRPC server (after AddFleetGrpc, with
+    /// AddFleetOrchestrator): its requests are refused with RESOURCE_EXHAUSTED above <c>Limits:MaxReceiveMessageBytes</c>,
+    /// and a failing SQLite operation store turns into UNAVAILABLE (or RESOURCE_EXHAUSTED when its disk is full).</summary>
+    public static IGrpcServerBuilder AddFleetService(this IGrpcServerBuilder grpc)
     {
-        var service = app.MapRpcService<FleetService>();
-        var services = app.ApplicationServices;
-        if (services.GetService<IOperationStore>() is SqliteOperationStore sqlite)
-        {
-            service.Interceptors.Add(new OperationStoreStatusInterceptor(sqlite.DatabasePath, services.GetService<HealthStatusManager>(),
-                services.GetService<OrchestratorFatalErrors>()));
-        }
-
-        return maxReceiveMessageBytes is { } limit ? service.WithMaxReceiveMessageSize(limit) : service;
+        ArgumentNullException.ThrowIfNull(grpc);
+        grpc.Services.TryAddSingleton(provider => new OperationStoreStatusInterceptor(
+            (provider.GetService<IOperationStore>() as SqliteOperationStore)?.DatabasePath,
+            provider.GetService<FleetHealth>(),
+            provider.GetService<OrchestratorFatalErrors>()));
+        return grpc
+            .WithReceiveLimit<FleetService>(limits => limits.MaxReceiveMessageBytes)
+            .AddServiceOptions<FleetService>(o => o.Interceptors.Add<OperationStoreStatusInterceptor>());
     }
+
+    /// <summary>Maps <c>hvfleet.orchestrator.v1.Fleet</c> (registered with <see cref="AddFleetService"/>).</summary>
+    public static GrpcServiceEndpointConventionBuilder MapFleetService(this IEndpointRouteBuilder app) => app.MapGrpcService<FleetService>();
 }

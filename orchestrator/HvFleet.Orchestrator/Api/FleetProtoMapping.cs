@@ -2,7 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using HvFleet.Orchestrator.Inventory;
 using HvFleet.Orchestrator.Operations;
 using HvFleet.Orchestrator.Policy;
-using Pb = HvFleet.Protos.Orchestrator.V1;
+using PbFleet = HvFleet.Protos.Orchestrator.V1;
 using PbAgent = HvFleet.Protos.Agent.V1;
 
 namespace HvFleet.Orchestrator.Api;
@@ -13,7 +13,7 @@ public static class FleetProtoMapping
     /// <summary>Default retries when the request leaves max_retries at 0 (proto3 cannot tell unset from 0; send -1 for none).</summary>
     public const int DefaultMaxRetries = 2;
 
-    public static FleetPolicy ToDomain(Pb.Policy? policy)
+    public static FleetPolicy ToDomain(PbFleet.Policy? policy)
     {
         if (policy is null)
         {
@@ -38,7 +38,7 @@ public static class FleetProtoMapping
         };
     }
 
-    public static Pb.Policy ToProto(FleetPolicy policy) => new()
+    public static PbFleet.Policy ToProto(FleetPolicy policy) => new()
     {
         MaxHostsInFlight = policy.MaxHostsInFlight,
         MaxJobsPerHost = policy.MaxJobsPerHost,
@@ -55,30 +55,30 @@ public static class FleetProtoMapping
         CleanupOnFailure = policy.CleanupOnFailure,
     };
 
-    public static HostSelector ToDomain(Pb.HostSelector? selector) => selector is null
+    public static HostSelector ToDomain(PbFleet.HostSelector? selector) => selector is null
         ? new HostSelector()
         : new HostSelector { All = selector.All, Names = selector.Names.ToList(), Labels = new Dictionary<string, string>(selector.Labels) };
 
-    public static Pb.HostSelector ToProto(HostSelector selector)
+    public static PbFleet.HostSelector ToProto(HostSelector selector)
     {
-        var proto = new Pb.HostSelector { All = selector.All };
+        var proto = new PbFleet.HostSelector { All = selector.All };
         proto.Names.AddRange(selector.Names);
         proto.Labels.Add(selector.Labels.ToDictionary());
         return proto;
     }
 
-    public static TargetSelector ToDomain(Pb.TargetSelector? selector) => selector?.TargetCase switch
+    public static TargetSelector ToDomain(PbFleet.TargetSelector? selector) => selector?.TargetCase switch
     {
-        Pb.TargetSelector.TargetOneofCase.Collections => new TargetSelector { Kind = TargetSelectorKind.Collections, Names = selector.Collections.Names.ToList() },
-        Pb.TargetSelector.TargetOneofCase.Vms => new TargetSelector { Kind = TargetSelectorKind.VirtualMachines, Names = selector.Vms.Names.ToList() },
+        PbFleet.TargetSelector.TargetOneofCase.Collections => new TargetSelector { Kind = TargetSelectorKind.Collections, Names = selector.Collections.Names.ToList() },
+        PbFleet.TargetSelector.TargetOneofCase.Vms => new TargetSelector { Kind = TargetSelectorKind.VirtualMachines, Names = selector.Vms.Names.ToList() },
         _ => TargetSelector.AllCollections,
     };
 
-    public static Pb.TargetSelector ToProto(TargetSelector selector) => selector.Kind switch
+    public static PbFleet.TargetSelector ToProto(TargetSelector selector) => selector.Kind switch
     {
-        TargetSelectorKind.Collections => new Pb.TargetSelector { Collections = new Pb.NameList { Names = { selector.Names } } },
-        TargetSelectorKind.VirtualMachines => new Pb.TargetSelector { Vms = new Pb.NameList { Names = { selector.Names } } },
-        _ => new Pb.TargetSelector { AllCollections = true },
+        TargetSelectorKind.Collections => new PbFleet.TargetSelector { Collections = new PbFleet.NameList { Names = { selector.Names } } },
+        TargetSelectorKind.VirtualMachines => new PbFleet.TargetSelector { Vms = new PbFleet.NameList { Names = { selector.Names } } },
+        _ => new PbFleet.TargetSelector { AllCollections = true },
     };
 
     public static ExportOptions ToDomain(PbAgent.ExportSettings? settings, bool overwrite) => settings is null
@@ -94,12 +94,12 @@ public static class FleetProtoMapping
             Overwrite = overwrite,
         };
 
-    public static Pb.Operation ToProto(FleetOperation operation, DateTimeOffset now)
+    public static PbFleet.Operation ToProto(FleetOperation operation, DateTimeOffset now)
     {
-        var proto = new Pb.Operation
+        var proto = new PbFleet.Operation
         {
             Id = operation.Id,
-            Kind = operation.Kind == OperationKind.Export ? Pb.OperationKind.Export : Pb.OperationKind.Snapshot,
+            Kind = operation.Kind == OperationKind.Export ? PbFleet.OperationKind.Export : PbFleet.OperationKind.Snapshot,
             State = ToProto(operation.State),
             CreatedAt = Timestamp.FromDateTimeOffset(operation.CreatedAt),
             StartedAt = Stamp(operation.StartedAt),
@@ -135,21 +135,21 @@ public static class FleetProtoMapping
         return proto;
     }
 
-    public static Pb.Task ToProto(FleetTask task)
+    public static PbFleet.Task ToProto(FleetTask task)
     {
-        var proto = new Pb.Task
+        var proto = new PbFleet.Task
         {
             Id = task.Id,
             HostName = task.HostName,
             TargetKind = task.TargetKind switch
             {
-                TargetKind.Collection => Pb.TargetKind.Collection,
-                TargetKind.VirtualMachine => Pb.TargetKind.Vm,
-                _ => Pb.TargetKind.Snapshot,
+                TargetKind.Collection => PbFleet.TargetKind.Collection,
+                TargetKind.VirtualMachine => PbFleet.TargetKind.Vm,
+                _ => PbFleet.TargetKind.Snapshot,
             },
             TargetId = task.TargetId,
             TargetName = task.TargetName,
-            Outcome = (Pb.TaskOutcome)(int)task.Outcome,
+            Outcome = (PbFleet.TaskOutcome)(int)task.Outcome,
             AgentJobId = task.AgentJobId,
             ExportPath = task.ExportPath,
             Attempts = task.Attempts,
@@ -165,13 +165,13 @@ public static class FleetProtoMapping
         proto.SnapshotIds.AddRange(task.SnapshotIds);
         if (task.Error is { } error)
         {
-            proto.Error = new Pb.TaskError { HypervCode = error.HyperVCode, Summary = error.Summary, Description = error.Description, GrpcStatus = error.GrpcStatus };
+            proto.Error = new PbFleet.TaskError { HypervCode = error.HyperVCode, Summary = error.Summary, Description = error.Description, GrpcStatus = error.GrpcStatus };
         }
 
         return proto;
     }
 
-    public static Pb.OperationSummary ToProto(OperationSummary summary) => new()
+    public static PbFleet.OperationSummary ToProto(OperationSummary summary) => new()
     {
         Total = summary.Total,
         Done = summary.Done,
@@ -189,11 +189,11 @@ public static class FleetProtoMapping
         Eta = summary.Eta is { } eta ? Duration.FromTimeSpan(eta) : null,
     };
 
-    public static Pb.OperationState ToProto(OperationState state) => (Pb.OperationState)(int)state;
+    public static PbFleet.OperationState ToProto(OperationState state) => (PbFleet.OperationState)(int)state;
 
-    public static OperationState ToDomain(Pb.OperationState state) => (OperationState)(int)state;
+    public static OperationState ToDomain(PbFleet.OperationState state) => (OperationState)(int)state;
 
-    public static Pb.OperationEvent ToProto(OperationEvent update, DateTimeOffset now) => new()
+    public static PbFleet.OperationEvent ToProto(OperationEvent update, DateTimeOffset now) => new()
     {
         Sequence = update.Sequence,
         State = ToProto(update.State),
@@ -202,9 +202,9 @@ public static class FleetProtoMapping
         Summary = ToProto(update.Summary),
     };
 
-    public static Pb.Host ToProto(HostStatus status)
+    public static PbFleet.Host ToProto(HostStatus status)
     {
-        var proto = new Pb.Host
+        var proto = new PbFleet.Host
         {
             Name = status.Host.Name,
             Address = status.Host.Address,
@@ -212,10 +212,10 @@ public static class FleetProtoMapping
             TlsIdentity = status.Host.TlsIdentity,
             Reachability = status.Reachability switch
             {
-                HostReachability.Reachable => Pb.Reachability.Reachable,
-                HostReachability.Unreachable => Pb.Reachability.Unreachable,
-                HostReachability.NotServing => Pb.Reachability.NotServing,
-                _ => Pb.Reachability.Unspecified,
+                HostReachability.Reachable => PbFleet.Reachability.Reachable,
+                HostReachability.Unreachable => PbFleet.Reachability.Unreachable,
+                HostReachability.NotServing => PbFleet.Reachability.NotServing,
+                _ => PbFleet.Reachability.Unspecified,
             },
             Backend = status.Backend switch
             {

@@ -2,8 +2,7 @@ using HvFleet.Orchestrator.Fanout;
 using HvFleet.Orchestrator.Operations;
 using HvFleet.Orchestrator.Store;
 using HvFleet.Protos.Orchestrator.V1;
-using HvFleet.Rpc;
-using HvFleet.Rpc.Server;
+using Grpc.Core;
 using HvFleet.Security.Audit;
 using PbAgent = HvFleet.Protos.Agent.V1;
 
@@ -28,7 +27,7 @@ internal sealed class FleetService(FleetEngine engine, TimeProvider timeProvider
         {
             PbAgent.SnapshotType.Unspecified or PbAgent.SnapshotType.Recovery => SnapshotKind.Recovery,
             PbAgent.SnapshotType.Standard => SnapshotKind.Standard,
-            _ => throw new RpcException(StatusCode.InvalidArgument, $"snapshot_type: unknown value {(int)request.SnapshotType}"),
+            _ => throw new RpcException(new Status(StatusCode.InvalidArgument, $"snapshot_type: unknown value {(int)request.SnapshotType}")),
         };
         var result = await engine.StartSnapshotAsync(new SnapshotRequest
         {
@@ -87,7 +86,7 @@ internal sealed class FleetService(FleetEngine engine, TimeProvider timeProvider
     {
         if (request.PageSize < 0)
         {
-            throw new RpcException(StatusCode.InvalidArgument, "page_size: must not be negative");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "page_size: must not be negative"));
         }
 
         var operations = await engine.ListAsync(new OperationQuery
@@ -124,14 +123,14 @@ internal sealed class FleetService(FleetEngine engine, TimeProvider timeProvider
 
     private static FleetOperation Unwrap(FleetResult<FleetOperation> result) => result.IsSuccess
         ? result.Value
-        : throw new RpcException(result.Error.Code switch
+        : throw new RpcException(new Status(result.Error.Code switch
         {
             FleetErrorCode.NotFound => StatusCode.NotFound,
             FleetErrorCode.FailedPrecondition => StatusCode.FailedPrecondition,
             _ => StatusCode.InvalidArgument,
-        }, result.Error.Message);
+        }, result.Error.Message));
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 
-    private static RpcException NotFound(string operationId) => new(StatusCode.NotFound, $"operation_id: no operation '{operationId}'");
+    private static RpcException NotFound(string operationId) => new(new Status(StatusCode.NotFound, $"operation_id: no operation '{operationId}'"));
 }

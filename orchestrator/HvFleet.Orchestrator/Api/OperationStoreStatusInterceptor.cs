@@ -1,9 +1,8 @@
 using Grpc.Health.V1;
 using HvFleet.Orchestrator.Hosting;
 using HvFleet.Orchestrator.Store;
-using HvFleet.Rpc;
-using HvFleet.Rpc.Health;
-using HvFleet.Rpc.Server;
+using Grpc.Core;
+using HvFleet.Security.Hosting;
 
 namespace HvFleet.Orchestrator.Api;
 
@@ -13,19 +12,19 @@ namespace HvFleet.Orchestrator.Api;
 /// handler". While the store cannot write, health is NOT_SERVING; the next start, cancel or retry that succeeds sets it back. A damaged
 /// file is fatal: the orchestrator stops and exits 1.
 /// </summary>
-internal sealed class OperationStoreStatusInterceptor(string databasePath, HealthStatusManager? health, OrchestratorFatalErrors? fatal)
-    : ServerInterceptor
+internal sealed class OperationStoreStatusInterceptor(string? databasePath, FleetHealth? health, OrchestratorFatalErrors? fatal)
+    : CallInterceptor
 {
     private int _unwritable;
 
-    public override async Task InterceptAsync(ServerCallContext context, Func<Task> continuation)
+    protected override async Task InterceptAsync(ServerCallContext context, MethodType kind, Func<Task> continuation)
     {
         ArgumentNullException.ThrowIfNull(continuation);
         try
         {
             await continuation();
         }
-        catch (Exception ex) when (ex is not RpcException && OperationStoreErrors.Describe(ex, databasePath) is { } failure)
+        catch (Exception ex) when (ex is not RpcException && databasePath is not null && OperationStoreErrors.Describe(ex, databasePath) is { } failure)
         {
             Interlocked.Exchange(ref _unwritable, 1);
             health?.SetAll(HealthCheckResponse.Types.ServingStatus.NotServing);
@@ -34,8 +33,8 @@ internal sealed class OperationStoreStatusInterceptor(string databasePath, Healt
                 fatal?.Report(failure.Message);
             }
 
-            throw new RpcException(failure.Problem == OperationStoreProblem.NoSpace ? StatusCode.ResourceExhausted : StatusCode.Unavailable,
-                failure.Message);
+            throw new RpcException(new Status(failure.Problem == OperationStoreProblem.NoSpace ? StatusCode.ResourceExhausted : StatusCode.Unavailable,
+                failure.Message));
         }
 
         // Only a call that wrote (a start, cancel or retry) shows that the store can write again.

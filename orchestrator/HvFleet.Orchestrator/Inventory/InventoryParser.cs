@@ -138,10 +138,10 @@ public static class InventoryParser
     /// <summary>Null when <paramref name="address"/> is a usable agent endpoint, else what is wrong with it.</summary>
     public static string? AddressError(string address)
     {
-        if (HvFleet.Rpc.Unix.UnixSocketAddress.IsUnix(address))
+        if (HvFleet.Security.Unix.UnixSocketAddress.IsUnix(address))
         {
             // An agent on this machine, reached over its owner-only unix socket (plaintext, as the orchestrator's uid).
-            return HvFleet.Rpc.Unix.UnixSocketAddress.TryParse(address, out _, out var unixError) ? null : $"is not a usable unix socket: {unixError}";
+            return HvFleet.Security.Unix.UnixSocketAddress.TryParse(address, out _, out var unixError) ? null : $"is not a usable unix socket: {unixError}";
         }
 
         if (address.Contains("://", StringComparison.Ordinal))

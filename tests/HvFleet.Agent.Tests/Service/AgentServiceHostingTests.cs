@@ -2,7 +2,7 @@ using System.Globalization;
 using Grpc.Health.V1;
 using HvFleet.Agent.Hosting;
 using HvFleet.Agent.Service;
-using HvFleet.Rpc.Health;
+using HvFleet.Security.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -30,7 +30,7 @@ public sealed class AgentServiceHostingTests : IDisposable
 
         await app.StartAsync();
         var ready = await SystemdNotifierTests.ReceiveAsync(listener);
-        var health = app.Services.GetRequiredService<HealthStatusManager>();
+        var health = app.Services.GetRequiredService<FleetHealth>();
         Assert.StartsWith("READY=1", ready, StringComparison.Ordinal);
         Assert.True(health.TryGetStatus("", out var status));
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, status);
@@ -51,7 +51,7 @@ public sealed class AgentServiceHostingTests : IDisposable
         var life = runner.RunServiceAsync(ServiceRunner.DefaultServiceName);
         await scm.WaitForAsync(r => r.State == ServiceState.Running);
         Assert.IsType<ServiceHostLifetime>(app!.Services.GetRequiredService<IHostLifetime>());
-        Assert.True(app.Services.GetRequiredService<HealthStatusManager>().TryGetStatus("", out var status));
+        Assert.True(app.Services.GetRequiredService<FleetHealth>().TryGetStatus("", out var status));
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, status);
 
         Assert.Equal(0, scm.Send(ServiceControl.Stop));
@@ -81,7 +81,7 @@ public sealed class AgentServiceHostingTests : IDisposable
     }
 
     private static HealthCheckResponse.Types.ServingStatus HealthOf(WebApplication app) =>
-        app.Services.GetRequiredService<HealthStatusManager>().TryGetStatus("", out var status) ? status : HealthCheckResponse.Types.ServingStatus.Unknown;
+        app.Services.GetRequiredService<FleetHealth>().TryGetStatus("", out var status) ? status : HealthCheckResponse.Types.ServingStatus.Unknown;
 
     private WebApplication BuildAgent(Action<IServiceCollection> configure, string listen = "127.0.0.1:0") =>
         AgentHost.Build(

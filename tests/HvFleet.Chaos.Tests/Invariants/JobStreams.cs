@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using HvFleet.Protos.Agent.V1;
-using HvFleet.Rpc;
-using HvFleet.Rpc.Client;
+using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace HvFleet.Chaos.Tests.Invariants;
 

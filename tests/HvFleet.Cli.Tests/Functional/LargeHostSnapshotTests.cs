@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using HvFleet.Cli.Demo;
 using HvFleet.Protos.Agent.V1;
-using HvFleet.Rpc.Client;
+using Grpc.Net.Client;
 using HvFleet.Security.Tls;
 using Microsoft.Extensions.Logging.Abstractions;
 

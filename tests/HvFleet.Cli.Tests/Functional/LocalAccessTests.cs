@@ -4,7 +4,7 @@ using System.Runtime.Versioning;
 using System.Text.Json;
 using HvFleet.Agent.Hosting;
 using HvFleet.Cli.Tests.Functional.Restart;
-using HvFleet.Rpc.Unix;
+using HvFleet.Security.Unix;
 using HvFleet.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;

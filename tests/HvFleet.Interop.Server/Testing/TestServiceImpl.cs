@@ -1,6 +1,5 @@
 using Google.Protobuf;
-using HvFleet.Rpc;
-using HvFleet.Rpc.Server;
+using Grpc.Core;
 
 namespace HvFleet.Interop.Testing;
 
@@ -106,7 +105,7 @@ public sealed class TestServiceImpl(TimeProvider timeProvider) : TestService.Tes
         {
             if (parameters.IntervalUs < 0)
             {
-                throw new RpcException(StatusCode.InvalidArgument, $"interval_us must not be negative, got {parameters.IntervalUs}.");
+                throw new RpcException(new Status(StatusCode.InvalidArgument, $"interval_us must not be negative, got {parameters.IntervalUs}."));
             }
 
             if (parameters.IntervalUs > 0)
@@ -136,7 +135,7 @@ public sealed class TestServiceImpl(TimeProvider timeProvider) : TestService.Tes
     {
         if (expectCompressed?.Value == true && context.RequestEncoding == "identity")
         {
-            throw new RpcException(StatusCode.InvalidArgument, "Expected a compressed request (expect_compressed), got an uncompressed one.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "Expected a compressed request (expect_compressed), got an uncompressed one."));
         }
     }
 
@@ -152,7 +151,7 @@ public sealed class TestServiceImpl(TimeProvider timeProvider) : TestService.Tes
     {
         if (size is < 0 or > MaxResponseSize)
         {
-            throw new RpcException(StatusCode.InvalidArgument, $"{field} must be between 0 and {MaxResponseSize}, got {size}.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"{field} must be between 0 and {MaxResponseSize}, got {size}."));
         }
 
         return new Payload { Type = PayloadType.Compressable, Body = ByteString.CopyFrom(new byte[size]) };

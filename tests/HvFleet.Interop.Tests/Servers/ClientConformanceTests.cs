@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using HvFleet.Interop.Testing;
-using HvFleet.Rpc;
-using HvFleet.Rpc.Client;
+using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace HvFleet.Interop.Tests.Servers;
 

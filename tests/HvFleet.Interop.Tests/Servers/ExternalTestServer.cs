@@ -2,7 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using HvFleet.Interop.Testing;
 using HvFleet.Interop.Tests.Infrastructure;
 using HvFleet.Interop.Tls;
-using HvFleet.Rpc.Client;
+using Grpc.Net.Client;
 
 namespace HvFleet.Interop.Tests.Servers;
 

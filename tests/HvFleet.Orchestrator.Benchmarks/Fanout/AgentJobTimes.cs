@@ -1,7 +1,7 @@
 using System.Globalization;
 using HvFleet.Orchestrator.Operations;
 using HvFleet.Protos.Agent.V1;
-using HvFleet.Rpc.Client;
+using Grpc.Net.Client;
 
 namespace HvFleet.Orchestrator.Benchmarks.Fanout;
 

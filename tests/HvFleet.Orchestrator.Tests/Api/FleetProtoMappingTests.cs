@@ -1,7 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using HvFleet.Orchestrator.Api;
 using HvFleet.Orchestrator.Policy;
-using Pb = HvFleet.Protos.Orchestrator.V1;
+using PbFleet = HvFleet.Protos.Orchestrator.V1;
 
 namespace HvFleet.Orchestrator.Tests.Api;
 
@@ -10,7 +10,7 @@ public sealed class FleetProtoMappingTests
     [Fact]
     public void ToDomain_EmptyPolicy_Defaults()
     {
-        var policy = FleetProtoMapping.ToDomain(new Pb.Policy());
+        var policy = FleetProtoMapping.ToDomain(new PbFleet.Policy());
 
         Assert.Equal(FleetPolicy.Default, policy);
         Assert.Null(policy.FailureBudget);
@@ -24,7 +24,7 @@ public sealed class FleetProtoMappingTests
     [InlineData(-1, true, null)]
     public void ToDomain_FailureBudget_SetFlagTellsZeroFromUnset(int value, bool set, int? expected)
     {
-        var policy = FleetProtoMapping.ToDomain(new Pb.Policy { FailureBudget = value, FailureBudgetSet = set, WaveFailureBudget = value, WaveFailureBudgetSet = set });
+        var policy = FleetProtoMapping.ToDomain(new PbFleet.Policy { FailureBudget = value, FailureBudgetSet = set, WaveFailureBudget = value, WaveFailureBudgetSet = set });
 
         Assert.Equal(expected, policy.FailureBudget);
         Assert.Equal(expected, policy.WaveFailureBudget);
@@ -33,7 +33,7 @@ public sealed class FleetProtoMappingTests
     [Fact]
     public void ToDomain_NegativeRetriesAndDurations_Mapped()
     {
-        var policy = FleetProtoMapping.ToDomain(new Pb.Policy
+        var policy = FleetProtoMapping.ToDomain(new PbFleet.Policy
         {
             MaxRetries = -1,
             HostTimeout = Duration.FromTimeSpan(TimeSpan.FromMinutes(5)),

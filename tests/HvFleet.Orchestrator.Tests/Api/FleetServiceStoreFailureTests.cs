@@ -6,8 +6,8 @@ using HvFleet.Orchestrator.Inventory;
 using HvFleet.Orchestrator.Store;
 using HvFleet.Orchestrator.Tests.Fakes;
 using HvFleet.Protos.Orchestrator.V1;
-using HvFleet.Rpc;
-using HvFleet.Rpc.Health;
+using Grpc.Core;
+using HvFleet.Security.Hosting;
 using HvFleet.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -27,7 +27,7 @@ public sealed class FleetServiceStoreFailureTests
         fleet.Add("hv1", "", "sql");
         using var fatal = new OrchestratorFatalErrors();
         using var store = new SqliteOperationStore(Options.Create(new SqliteOperationStoreOptions { DataDirectory = volume.Path }), TimeProvider.System);
-        var health = new HealthStatusManager();
+        var health = new FleetHealth();
         await using var engine = new FleetEngine(new StaticFleetInventory(fleet.Inventory()), fleet, store, TimeProvider.System,
             Options.Create(new OrchestratorOptions { ControlCallTimeout = TimeSpan.FromSeconds(5) }), NullLogger<FleetEngine>.Instance, fatal);
         await using var server = await LoopbackRpcServer.StartAsync(

@@ -2,7 +2,7 @@ using HvFleet.Orchestrator.Api;
 using HvFleet.Orchestrator.Tests.Fakes;
 using HvFleet.Protos.Orchestrator.V1;
 using Task = System.Threading.Tasks.Task;
-using HvFleet.Rpc;
+using Grpc.Core;
 using HvFleet.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

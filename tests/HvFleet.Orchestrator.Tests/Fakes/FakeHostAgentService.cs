@@ -1,8 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using HvFleet.Orchestrator.Agents;
 using HvFleet.Protos.Agent.V1;
-using HvFleet.Rpc;
-using HvFleet.Rpc.Server;
+using Grpc.Core;
 using AgentJob = HvFleet.Orchestrator.Agents.AgentJob;
 using SnapshotKind = HvFleet.Orchestrator.Operations.SnapshotKind;
 
@@ -62,7 +61,7 @@ internal sealed class FakeHostAgentService(FakeAgent agent) : HostAgent.HostAgen
     public override async Task<GetJobResponse> GetJob(GetJobRequest request, ServerCallContext context)
     {
         var job = await Call(() => agent.GetJobAsync(request.JobId, context.CancellationToken));
-        return job is null ? throw new RpcException(StatusCode.NotFound, $"no job {request.JobId}") : new GetJobResponse { Job = ToProto(job) };
+        return job is null ? throw new RpcException(new Status(StatusCode.NotFound, $"no job {request.JobId}")) : new GetJobResponse { Job = ToProto(job) };
     }
 
     public override async Task<ListJobsResponse> ListJobs(ListJobsRequest request, ServerCallContext context)
@@ -70,7 +69,7 @@ internal sealed class FakeHostAgentService(FakeAgent agent) : HostAgent.HostAgen
         // Only the request-id lookup is served: that is all the orchestrator asks of ListJobs.
         if (request.RequestId.Length == 0)
         {
-            throw new RpcException(StatusCode.Unimplemented, "the fake agent lists jobs by request_id only");
+            throw new RpcException(new Status(StatusCode.Unimplemented, "the fake agent lists jobs by request_id only"));
         }
 
         var job = await Call(() => agent.FindJobByRequestIdAsync(request.RequestId, context.CancellationToken));
@@ -86,7 +85,7 @@ internal sealed class FakeHostAgentService(FakeAgent agent) : HostAgent.HostAgen
     public override async Task<CancelJobResponse> CancelJob(CancelJobRequest request, ServerCallContext context)
     {
         var job = await Call(() => agent.CancelJobAsync(request.JobId, context.CancellationToken));
-        return job is null ? throw new RpcException(StatusCode.NotFound, $"no job {request.JobId}") : new CancelJobResponse { Job = ToProto(job) };
+        return job is null ? throw new RpcException(new Status(StatusCode.NotFound, $"no job {request.JobId}")) : new CancelJobResponse { Job = ToProto(job) };
     }
 
     private static async Task<T> Call<T>(Func<Task<T>> call)

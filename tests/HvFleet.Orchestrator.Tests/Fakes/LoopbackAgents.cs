@@ -1,7 +1,7 @@
 using Grpc.Health.V1;
 using HvFleet.Orchestrator.Inventory;
 using HvFleet.Protos.Agent.V1;
-using HvFleet.Rpc.Health;
+using HvFleet.Security.Hosting;
 using HvFleet.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,7 +22,7 @@ internal sealed class LoopbackAgents : IAsyncDisposable
         {
             var server = await LoopbackRpcServer.StartAsync(null, app =>
             {
-                app.Services.GetRequiredService<HealthStatusManager>().SetStatus("", HealthCheckResponse.Types.ServingStatus.Serving);
+                app.Services.GetRequiredService<FleetHealth>().SetStatus("", HealthCheckResponse.Types.ServingStatus.Serving);
                 app.MapRpcHealthService();
                 app.MapRpcService(binder => HostAgent.BindService(binder, new FakeHostAgentService(agent)));
             });

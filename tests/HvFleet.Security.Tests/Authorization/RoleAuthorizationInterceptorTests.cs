@@ -1,5 +1,5 @@
-using HvFleet.Rpc;
-using HvFleet.Rpc.Unix;
+using Grpc.Core;
+using HvFleet.Security.Unix;
 using HvFleet.Security.Authorization;
 using HvFleet.Security.Hosting;
 using HvFleet.Testing;

@@ -1,4 +1,4 @@
-using HvFleet.Rpc;
+using Grpc.Core;
 using HvFleet.Security.Authorization;
 using HvFleet.Security.Limits;
 using Microsoft.Extensions.Logging.Abstractions;

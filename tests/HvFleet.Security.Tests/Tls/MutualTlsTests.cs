@@ -1,11 +1,10 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Health.V1;
-using HvFleet.Rpc;
-using HvFleet.Rpc.Client;
-using HvFleet.Rpc.Health;
-using HvFleet.Security.Authorization;
+using Grpc.Core;
+using Grpc.Net.Client;
 using HvFleet.Security.Hosting;
+using HvFleet.Security.Authorization;
 using HvFleet.Security.Pki;
 using HvFleet.Security.Tls;
 using HvFleet.Testing;
@@ -46,7 +45,7 @@ public sealed class MutualTlsTests : IAsyncLifetime, IDisposable
             },
             app => app.MapRpcHealthService(),
             tls: https => _serverTls.Configure(https));
-        _server.Services.GetRequiredService<HealthStatusManager>().SetStatus("", HealthCheckResponse.Types.ServingStatus.Serving);
+        _server.Services.GetRequiredService<FleetHealth>().SetStatus("", HealthCheckResponse.Types.ServingStatus.Serving);
     }
 
     public async Task DisposeAsync()

@@ -9,9 +9,9 @@ internal sealed class AgentConnectionOptionsValidator : IValidateOptions<AgentCo
     {
         var errors = new List<string>();
         string p = AgentConnectionOptions.SectionName;
-        if (options.ConnectTimeout <= TimeSpan.Zero || options.UnaryTimeout <= TimeSpan.Zero)
+        if (options.ConnectTimeout <= TimeSpan.Zero || options.UnaryTimeout <= TimeSpan.Zero || options.StreamTimeout <= TimeSpan.Zero)
         {
-            errors.Add($"{p}:ConnectTimeout and {p}:UnaryTimeout must be positive");
+            errors.Add($"{p}:ConnectTimeout, {p}:UnaryTimeout and {p}:StreamTimeout must be positive");
         }
 
         if ((options.ClientCertificatePath.Length > 0) != (options.ClientKeyPath.Length > 0))

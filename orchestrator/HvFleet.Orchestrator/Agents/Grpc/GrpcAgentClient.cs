@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using HvFleet.Protos.Agent.V1;
-using HvFleet.Rpc;
-using HvFleet.Rpc.Client;
+using Grpc.Core;
+using Grpc.Net.Client;
 using HvFleet.Security.Limits;
 using Grpc.Health.V1;
 
@@ -154,9 +154,7 @@ internal sealed class GrpcAgentClient : IAgentClient
 
     private async Task<T> UnaryAsync<T>(Func<CallOptions, AsyncUnaryCall<T>> start, CancellationToken cancellationToken)
     {
-        var options = new CallOptions(
-            Deadline: (_timeProvider.GetUtcNow() + _options.UnaryTimeout).UtcDateTime,
-            CancellationToken: cancellationToken);
+        var options = new CallOptions(deadline: Deadline(_options.UnaryTimeout), cancellationToken: cancellationToken);
         try
         {
             using var call = start(options);
@@ -168,10 +166,17 @@ internal sealed class GrpcAgentClient : IAgentClient
         }
     }
 
-    private static async IAsyncEnumerable<AgentJob> StreamAsync(Func<CallOptions, AsyncServerStreamingCall<JobEvent>> start,
+    // grpc-dotnet measures a deadline on the system clock (it is sent as a duration, grpc-timeout), so it is taken from
+    // the system clock, not from the injected one.
+    private static DateTime Deadline(TimeSpan timeout) => DateTime.UtcNow + timeout;
+
+    private IAsyncEnumerable<AgentJob> StreamAsync(Func<CallOptions, AsyncServerStreamingCall<JobEvent>> start, CancellationToken cancellationToken) =>
+        StreamAsync(start, Deadline(_options.StreamTimeout), cancellationToken);
+
+    private static async IAsyncEnumerable<AgentJob> StreamAsync(Func<CallOptions, AsyncServerStreamingCall<JobEvent>> start, DateTime deadline,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var call = Start(start, cancellationToken);
+        using var call = Start(start, deadline, cancellationToken);
         while (await MoveNextAsync(call.ResponseStream, cancellationToken))
         {
             if (call.ResponseStream.Current.Job is { } job)
@@ -181,11 +186,12 @@ internal sealed class GrpcAgentClient : IAgentClient
         }
     }
 
-    private static AsyncServerStreamingCall<JobEvent> Start(Func<CallOptions, AsyncServerStreamingCall<JobEvent>> start, CancellationToken cancellationToken)
+    private static AsyncServerStreamingCall<JobEvent> Start(Func<CallOptions, AsyncServerStreamingCall<JobEvent>> start, DateTime deadline,
+        CancellationToken cancellationToken)
     {
         try
         {
-            return start(new CallOptions(CancellationToken: cancellationToken));
+            return start(new CallOptions(deadline: deadline, cancellationToken: cancellationToken));
         }
         catch (RpcException ex)
         {

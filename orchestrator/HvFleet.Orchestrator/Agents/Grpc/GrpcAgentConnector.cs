@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography.X509Certificates;
 using HvFleet.Orchestrator.Inventory;
-using HvFleet.Rpc.Client;
+using Grpc.Net.Client;
+using HvFleet.Security.Clients;
 using HvFleet.Security.Tls;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,7 +22,7 @@ internal sealed class GrpcAgentConnector : IAgentConnector, IDisposable
     private readonly ConcurrentDictionary<string, GrpcAgentClient> _clients = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentBag<GrpcChannel> _retired = [];
     private readonly FleetClientTls? _fleetTls;
-    private readonly X509Certificate2Collection? _clientCertificates;
+    private readonly X509Certificate2? _clientCertificate;
 
     public GrpcAgentConnector(IOptions<AgentConnectionOptions> options, TimeProvider timeProvider, ILoggerFactory? loggers = null)
     {
@@ -37,7 +38,7 @@ internal sealed class GrpcAgentConnector : IAgentConnector, IDisposable
         }
         else if (withClientCertificate)
         {
-            _clientCertificates = [X509Certificate2.CreateFromPemFile(_options.ClientCertificatePath, _options.ClientKeyPath)];
+            _clientCertificate = X509Certificate2.CreateFromPemFile(_options.ClientCertificatePath, _options.ClientKeyPath);
         }
     }
 
@@ -71,8 +72,8 @@ internal sealed class GrpcAgentConnector : IAgentConnector, IDisposable
         }
     }
 
-    /// <summary>host:port becomes http(s)://host:port; a URL is kept (<see cref="GrpcChannel.AddressToUri"/>).</summary>
-    public static Uri AddressToUri(string address, bool useTls) => GrpcChannel.AddressToUri(address, useTls);
+    /// <summary>host:port becomes http(s)://host:port; a URL is kept (<see cref="FleetChannels.AddressToUri"/>).</summary>
+    public static Uri AddressToUri(string address, bool useTls) => FleetChannels.AddressToUri(address, useTls);
 
     public void Dispose()
     {
@@ -87,6 +88,7 @@ internal sealed class GrpcAgentConnector : IAgentConnector, IDisposable
         }
 
         _fleetTls?.Dispose();
+        _clientCertificate?.Dispose();
     }
 
     /// <summary>The name an agent's certificate must carry: the inventory's TLS identity, else the address's host.</summary>
@@ -97,15 +99,14 @@ internal sealed class GrpcAgentConnector : IAgentConnector, IDisposable
         if (_fleetTls is not null && uri.Scheme == Uri.UriSchemeHttps)
         {
             var secure = _fleetTls.CreateChannelOptions(ExpectedIdentity(uri, tlsIdentity), _options.ConnectTimeout);
-            secure.TimeProvider = _timeProvider;
-            return GrpcChannel.ForAddress(uri, secure);
+            return FleetChannels.Create(uri, secure);
         }
 
-        return GrpcChannel.ForAddress(uri, new GrpcChannelOptions
+        var certificate = _clientCertificate;
+        return FleetChannels.Create(uri, new FleetChannelOptions
         {
             ConnectTimeout = _options.ConnectTimeout,
-            TimeProvider = _timeProvider,
-            ClientCertificates = _clientCertificates,
+            ClientCertificateSelection = certificate is null ? null : (_, _, _, _, _) => certificate,
             TargetHost = tlsIdentity.Length > 0 ? tlsIdentity : null,
         });
     }
