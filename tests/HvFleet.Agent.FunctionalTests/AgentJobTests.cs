@@ -1,3 +1,4 @@
+using HvFleet.Security.Clients;
 using Grpc.Health.V1;
 using HvFleet.Protos.Agent.V1;
 using Grpc.Core;
@@ -23,7 +24,7 @@ public class AgentJobTests
         using var call = agent.Client.CreateSnapshot(new CreateSnapshotRequest { CollectionId = group.Id, SnapshotType = SnapshotType.Recovery });
         var job = await FirstEventAsync(call);
 
-        using var channel = GrpcChannel.ForAddress(agent.Address);
+        using var channel = FleetChannels.Create(agent.Address);
         var second = new HostAgent.HostAgentClient(channel);
         using var watch = second.WatchJob(new WatchJobRequest { JobId = job.Id });
         var current = await FirstEventAsync(watch);

@@ -1,3 +1,4 @@
+using HvFleet.Security.Clients;
 using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
 using HvFleet.Protos.Agent.V1;
@@ -90,7 +91,7 @@ public sealed class AgentSecurityTests : IAsyncLifetime
     public async Task ListSnapshots_AsViewer_SucceedsButCreateSnapshotIsDenied()
     {
         using var viewerTls = Client("viewer");
-        using var channel = GrpcChannel.ForAddress(_agent.Address, viewerTls.CreateChannelOptions("localhost"));
+        using var channel = FleetChannels.Create(_agent.Address, viewerTls.CreateChannelOptions("localhost"));
         var viewer = new HostAgent.HostAgentClient(channel);
 
         await viewer.ListSnapshotsAsync(new ListSnapshotsRequest());

@@ -1,3 +1,4 @@
+using HvFleet.Security.Clients;
 using HvFleet.Agent.Hosting;
 using HvFleet.Protos.Agent.V1;
 using Grpc.Core;
@@ -15,12 +16,12 @@ public sealed class TestAgent : IAsyncDisposable
     private readonly WebApplication _app;
     private bool _stopped;
 
-    private TestAgent(WebApplication app, string dataDirectory, Uri address, GrpcChannelOptions? channelOptions)
+    private TestAgent(WebApplication app, string dataDirectory, Uri address, FleetChannelOptions? channelOptions)
     {
         _app = app;
         DataDirectory = dataDirectory;
         Address = address;
-        Channel = GrpcChannel.ForAddress(address, channelOptions);
+        Channel = FleetChannels.Create(address, channelOptions);
         Client = new HostAgent.HostAgentClient(Channel);
     }
 
@@ -35,7 +36,7 @@ public sealed class TestAgent : IAsyncDisposable
     public HostAgent.HostAgentClient Client { get; }
 
     /// <summary>Starts an agent; <paramref name="channelOptions"/> configures <see cref="Channel"/> (e.g. mTLS).</summary>
-    public static async Task<TestAgent> StartAsync(string? dataDirectory = null, IDictionary<string, string?>? settings = null, GrpcChannelOptions? channelOptions = null)
+    public static async Task<TestAgent> StartAsync(string? dataDirectory = null, IDictionary<string, string?>? settings = null, FleetChannelOptions? channelOptions = null)
     {
         dataDirectory ??= Directory.CreateTempSubdirectory("hvfleet-agent-test-").FullName;
         var all = new Dictionary<string, string?>

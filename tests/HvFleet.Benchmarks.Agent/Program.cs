@@ -1,3 +1,4 @@
+using HvFleet.Security.Clients;
 using System.Diagnostics;
 using System.Globalization;
 using Grpc.Health.V1;
@@ -42,7 +43,7 @@ static async Task StartupAndIdleRssAsync(string agentPath, int runs)
         using var process = Process.Start(start)!;
         _ = process.StandardOutput.ReadToEndAsync();
         _ = process.StandardError.ReadToEndAsync();
-        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        using var channel = FleetChannels.Create($"http://127.0.0.1:{port}");
         var health = new Health.HealthClient(channel);
         while (true)
         {
@@ -246,7 +247,7 @@ internal sealed class BenchAgent : IAsyncDisposable
     {
         _app = app;
         _data = data;
-        Channel = GrpcChannel.ForAddress(address);
+        Channel = FleetChannels.Create(address);
         Client = new HostAgent.HostAgentClient(Channel);
     }
 

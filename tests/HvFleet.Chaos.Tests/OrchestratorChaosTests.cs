@@ -1,3 +1,4 @@
+using HvFleet.Security.Clients;
 using System.Globalization;
 using System.Text;
 using Google.Protobuf.WellKnownTypes;
@@ -160,7 +161,7 @@ public sealed class OrchestratorChaosTests(ITestOutputHelper output) : IAsyncLif
 
     private static async Task<Orch.Operation> StartSnapshotAsync(OrchestratorProcess orchestrator, string snapshotName)
     {
-        using var channel = GrpcChannel.ForAddress(new Uri($"http://{orchestrator.Address}"));
+        using var channel = FleetChannels.Create(new Uri($"http://{orchestrator.Address}"));
         var response = await new Orch.Fleet.FleetClient(channel).StartFleetSnapshotAsync(new Orch.StartFleetSnapshotRequest
         {
             Hosts = new Orch.HostSelector { All = true },
@@ -180,7 +181,7 @@ public sealed class OrchestratorChaosTests(ITestOutputHelper output) : IAsyncLif
 
     private static async Task<Orch.Operation> GetOperationAsync(OrchestratorProcess orchestrator, string operationId)
     {
-        using var channel = GrpcChannel.ForAddress(new Uri($"http://{orchestrator.Address}"));
+        using var channel = FleetChannels.Create(new Uri($"http://{orchestrator.Address}"));
         return (await new Orch.Fleet.FleetClient(channel).GetOperationAsync(new Orch.GetOperationRequest { OperationId = operationId })).Operation;
     }
 

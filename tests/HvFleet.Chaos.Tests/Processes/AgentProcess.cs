@@ -1,3 +1,4 @@
+using HvFleet.Security.Clients;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -22,7 +23,7 @@ internal sealed class AgentProcess : IAsyncDisposable
         _process = process;
         _output = output;
         Address = address;
-        Channel = GrpcChannel.ForAddress(new Uri($"http://{address}"));
+        Channel = FleetChannels.Create(new Uri($"http://{address}"));
         Client = new HostAgent.HostAgentClient(Channel);
     }
 

@@ -1,3 +1,4 @@
+using HvFleet.Security.Clients;
 using System.Globalization;
 using System.Text.Json;
 using HvFleet.Cli.Demo;
@@ -44,7 +45,7 @@ public sealed class LargeHostSnapshotTests
     {
         using var tls = new FleetClientTls(fleet.ClientSecurity.CertificatePath, fleet.ClientSecurity.KeyPath, fleet.ClientSecurity.CaPath,
             TimeProvider.System, NullLoggerFactory.Instance);
-        using var channel = GrpcChannel.ForAddress(new Uri($"https://{fleet.AgentAddresses[0]}"), tls.CreateChannelOptions("127.0.0.1"));
+        using var channel = FleetChannels.Create(new Uri($"https://{fleet.AgentAddresses[0]}"), tls.CreateChannelOptions("127.0.0.1"));
         var response = await new HostAgent.HostAgentClient(channel).ListVirtualMachinesAsync(new ListVirtualMachinesRequest());
         return response.VirtualMachines.Select(v => v.Name).ToList();
     }

@@ -1,3 +1,4 @@
+using HvFleet.Security.Clients;
 using System.Globalization;
 using HvFleet.Orchestrator.Operations;
 using HvFleet.Protos.Agent.V1;
@@ -27,7 +28,7 @@ internal sealed record AgentJobTimes(double FirstCreated, double LastCreated, do
             async (i, ct) =>
             {
                 var task = operation.Tasks[i];
-                using var channel = GrpcChannel.ForAddress($"http://{addresses[task.HostName]}");
+                using var channel = FleetChannels.Create($"http://{addresses[task.HostName]}");
                 var client = new HostAgent.HostAgentClient(channel);
                 jobs[i] = (await client.GetJobAsync(new GetJobRequest { JobId = task.AgentJobId }, cancellationToken: ct)).Job;
             });

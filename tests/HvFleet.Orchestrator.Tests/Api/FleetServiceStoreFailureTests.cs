@@ -30,7 +30,7 @@ public sealed class FleetServiceStoreFailureTests
         var health = new FleetHealth();
         await using var engine = new FleetEngine(new StaticFleetInventory(fleet.Inventory()), fleet, store, TimeProvider.System,
             Options.Create(new OrchestratorOptions { ControlCallTimeout = TimeSpan.FromSeconds(5) }), NullLogger<FleetEngine>.Instance, fatal);
-        await using var server = await LoopbackRpcServer.StartAsync(
+        await using var server = await LoopbackGrpcServer.StartAsync(
             services => services.AddSingleton(engine).AddSingleton(TimeProvider.System).AddSingleton<IOperationStore>(store)
                 .AddSingleton(health).AddSingleton(fatal),
             app => app.MapFleetService());

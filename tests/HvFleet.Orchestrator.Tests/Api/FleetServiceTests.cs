@@ -11,16 +11,16 @@ namespace HvFleet.Orchestrator.Tests.Api;
 public sealed class FleetServiceTests : IAsyncLifetime, IAsyncDisposable
 {
     private readonly EngineHarness _harness = new();
-    private LoopbackRpcServer _server = null!;
+    private LoopbackGrpcServer _server = null!;
     private Fleet.FleetClient _client = null!;
-    private HvFleet.Rpc.Client.GrpcChannel _channel = null!;
+    private GrpcChannel _channel = null!;
 
     public async Task InitializeAsync()
     {
         _harness.Fleet.Add("hv1", "csv-a", "sql", "web");
         _harness.Fleet.Add("hv2", "csv-b", "sql").FailJobs = true;
         var engine = _harness.NewEngine();
-        _server = await LoopbackRpcServer.StartAsync(
+        _server = await LoopbackGrpcServer.StartAsync(
             services => services.AddSingleton(engine).AddSingleton(TimeProvider.System),
             app => app.MapFleetService());
         _channel = _server.CreateChannel();

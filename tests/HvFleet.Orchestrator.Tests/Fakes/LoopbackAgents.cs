@@ -11,7 +11,7 @@ namespace HvFleet.Orchestrator.Tests.Fakes;
 /// <summary>Each fake agent served by its own Kestrel server on a free loopback port.</summary>
 internal sealed class LoopbackAgents : IAsyncDisposable
 {
-    private readonly List<LoopbackRpcServer> _servers = [];
+    private readonly List<LoopbackGrpcServer> _servers = [];
 
     public List<FleetHost> Hosts { get; } = [];
 
@@ -20,7 +20,7 @@ internal sealed class LoopbackAgents : IAsyncDisposable
         var agents = new LoopbackAgents();
         foreach (var agent in fleet.Agents)
         {
-            var server = await LoopbackRpcServer.StartAsync(null, app =>
+            var server = await LoopbackGrpcServer.StartAsync(null, app =>
             {
                 app.Services.GetRequiredService<FleetHealth>().SetStatus("", HealthCheckResponse.Types.ServingStatus.Serving);
                 app.MapRpcHealthService();

@@ -1,8 +1,9 @@
+using HvFleet.Security.Clients;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Health.V1;
+using Grpc.HealthCheck;
 using Grpc.Core;
-using Grpc.Net.Client;
 using HvFleet.Security.Hosting;
 using HvFleet.Security.Authorization;
 using HvFleet.Security.Pki;
@@ -22,7 +23,7 @@ public sealed class MutualTlsTests : IAsyncLifetime, IDisposable
 
     private TestPki _pki = null!;
     private FleetServerTls _serverTls = null!;
-    private LoopbackRpcServer _server = null!;
+    private LoopbackGrpcServer _server = null!;
     private string _auditPath = null!;
 
     public async Task InitializeAsync()
@@ -36,14 +37,14 @@ public sealed class MutualTlsTests : IAsyncLifetime, IDisposable
         _serverTls = new FleetServerTls(
             Path.Combine(_pki.Directory, "agent1.crt"), Path.Combine(_pki.Directory, "agent1.key"), _pki.CaCertificate,
             TimeProvider.System, NullLoggerFactory.Instance, pollInterval: TimeSpan.FromMilliseconds(200));
-        _server = await LoopbackRpcServer.StartAsync(
+        _server = await LoopbackGrpcServer.StartAsync(
             services =>
             {
                 // Check needs operator here, so that viewer is a role too small for it.
                 services.AddSingleton(new MethodRoles([new(Check, FleetRole.Operator)]));
                 services.AddFleetSecurity(new ConfigurationBuilder().Build(), _auditPath, insecureLoopback: false);
             },
-            app => app.MapRpcHealthService(),
+            app => app.MapGrpcService<HealthServiceImpl>(),
             tls: https => _serverTls.Configure(https));
         _server.Services.GetRequiredService<FleetHealth>().SetStatus("", HealthCheckResponse.Types.ServingStatus.Serving);
     }
@@ -90,7 +91,7 @@ public sealed class MutualTlsTests : IAsyncLifetime, IDisposable
     public async Task Call_NoClientCertificate_FailsTheHandshake()
     {
         using var client = new FleetClientTls(null, null, _pki.CaCertificate, TimeProvider.System, NullLoggerFactory.Instance);
-        using var channel = GrpcChannel.ForAddress(_server.Address, client.CreateChannelOptions("127.0.0.1"));
+        using var channel = FleetChannels.Create(_server.Address, client.CreateChannelOptions("127.0.0.1"));
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest()).ResponseAsync);
 
@@ -103,7 +104,7 @@ public sealed class MutualTlsTests : IAsyncLifetime, IDisposable
         using var other = await TestPki.CreateAsync();
         var (certificate, key) = await other.IssueAsync("intruder", "admin");
         using var client = new FleetClientTls(certificate, key, _pki.CaCertificate, TimeProvider.System, NullLoggerFactory.Instance);
-        using var channel = GrpcChannel.ForAddress(_server.Address, client.CreateChannelOptions("127.0.0.1"));
+        using var channel = FleetChannels.Create(_server.Address, client.CreateChannelOptions("127.0.0.1"));
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest()).ResponseAsync);
 
@@ -132,7 +133,9 @@ public sealed class MutualTlsTests : IAsyncLifetime, IDisposable
         await IssueSystemAsync("op2", "operator");
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => CallAsync("op2", "agent2.fleet.test"));
-        Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+        // grpc-dotnet reports a handshake the client refused as INTERNAL, naming the refusal.
+        Assert.Equal(StatusCode.Internal, ex.StatusCode);
+        Assert.Contains("remote certificate was rejected", ex.Status.Detail, StringComparison.Ordinal);
 
         var response = await CallAsync("op2", "agent1.fleet.test");
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
@@ -184,7 +187,7 @@ public sealed class MutualTlsTests : IAsyncLifetime, IDisposable
         using var client = new FleetClientTls(
             Path.Combine(_pki.Directory, clientName + ".crt"), Path.Combine(_pki.Directory, clientName + ".key"), _pki.CaCertificate,
             TimeProvider.System, NullLoggerFactory.Instance);
-        using var channel = GrpcChannel.ForAddress(_server.Address, client.CreateChannelOptions(expectedServer));
+        using var channel = FleetChannels.Create(_server.Address, client.CreateChannelOptions(expectedServer));
         return await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(30)).ResponseAsync;
     }
 
@@ -193,9 +196,9 @@ public sealed class MutualTlsTests : IAsyncLifetime, IDisposable
     {
         string? seen = null;
         using var clientCertificate = X509Certificate2.CreateFromPemFile(Path.Combine(_pki.Directory, clientName + ".crt"), Path.Combine(_pki.Directory, clientName + ".key"));
-        var options = new GrpcChannelOptions
+        var options = new FleetChannelOptions
         {
-            ClientCertificates = [clientCertificate],
+            ClientCertificateSelection = (_, _, _, _, _) => clientCertificate,
             ServerCertificateValidation = (_, certificate, _, _) =>
             {
                 seen = certificate is null ? null : Convert.ToHexString(certificate.GetCertHash(HashAlgorithmName.SHA1));
@@ -203,7 +206,7 @@ public sealed class MutualTlsTests : IAsyncLifetime, IDisposable
                     CertificateValidator.ValidateServer(server, ReloadingTrustAnchors.Load(_pki.CaCertificate), DateTimeOffset.UtcNow, "127.0.0.1") is null;
             },
         };
-        using var channel = GrpcChannel.ForAddress(_server.Address, options);
+        using var channel = FleetChannels.Create(_server.Address, options);
         await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest()).ResponseAsync;
         return seen ?? throw new InvalidOperationException("No server certificate was seen.");
     }

@@ -1,4 +1,4 @@
-using Grpc.Net.Client;
+using HvFleet.Security.Clients;
 using HvFleet.Security.Unix;
 
 namespace HvFleet.Security.Tests.Unix;
@@ -11,7 +11,7 @@ public sealed class UnixSocketAddressTests
     [InlineData("unix:/tmp/with space#and?marks.sock", "/tmp/with space#and?marks.sock")]
     public void AddressToUri_UnixAddress_RoundTripsThePath(string address, string path)
     {
-        var uri = GrpcChannel.AddressToUri(address, useTls: true);
+        var uri = FleetChannels.AddressToUri(address, useTls: true);
 
         Assert.Equal("unix", uri.Scheme);
         Assert.Equal(path, UnixSocketAddress.PathOf(uri));
@@ -25,7 +25,7 @@ public sealed class UnixSocketAddressTests
     {
         Assert.False(UnixSocketAddress.TryParse(address, out _, out var error));
         Assert.Contains(message, error, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => GrpcChannel.AddressToUri(address, useTls: false));
+        Assert.Throws<ArgumentException>(() => FleetChannels.AddressToUri(address, useTls: false));
     }
 
     [Fact]

@@ -1,8 +1,13 @@
 using System.Net.Sockets;
 using System.Runtime.Versioning;
-using HvFleet.Rpc.Tests.Functional;
-using HvFleet.Rpc.Tests.Protos;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.HealthCheck;
+using HvFleet.Security.Hosting;
 using HvFleet.Security.Unix;
+using HvFleet.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HvFleet.Security.Tests.Unix;
 
@@ -18,23 +23,18 @@ public sealed class UnixSocketListenerTests : IDisposable
     [Fact]
     public async Task Call_OverTheUnixSocket_ServerSeesThePeersUidAndPidAndTheSocketIsOwnerOnly()
     {
-        var probe = new ServerProbe();
-        await using var server = await TestServers.StartAsync(probe, unixSocketPath: SocketPath);
+        var probe = new PeerProbe();
+        await using var server = await StartAsync(SocketPath, probe);
+        using var channel = server.CreateChannel();
 
-        Assert.Equal("over uds", (await server.Client().UnaryAsync(new TestRequest { Text = "over uds" })).Text);
+        var reply = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(30));
 
-        // A call held open, so that its context can be read.
-        var held = new ServerProbe();
-        await using var holding = await TestServers.StartAsync(held, unixSocketPath: Path.Combine(_directory, "held.sock"));
-        using var call = holding.Client().ServerStream(new TestRequest { WaitForCancellation = true });
-        var context = await held.CallStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
-
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, reply.Status);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(SocketPath));
-        var peer = Assert.IsType<UnixPeerCredentials>(context.UnixPeer);
+        var peer = Assert.IsType<UnixPeerCredentials>(await probe.Peer.Task.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(UnixSocketListener.EffectiveUid, peer.Uid);
         Assert.Equal(Environment.ProcessId, peer.Pid);
-        Assert.Equal(Path.Combine(_directory, "held.sock"), peer.SocketPath);
-        Assert.Equal("unix:" + peer.SocketPath, context.Peer);
+        Assert.Equal(SocketPath, peer.SocketPath);
     }
 
     [Fact]
@@ -49,16 +49,17 @@ public sealed class UnixSocketListenerTests : IDisposable
         }
 
         Assert.True(File.Exists(SocketPath));
-        var probe = new ServerProbe();
-        await using var server = await TestServers.StartAsync(probe, unixSocketPath: SocketPath);
+        await using var server = await StartAsync(SocketPath, new PeerProbe());
+        using var channel = server.CreateChannel();
 
-        Assert.Equal("again", (await server.Client().UnaryAsync(new TestRequest { Text = "again" })).Text);
+        var reply = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(30));
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, reply.Status);
     }
 
     [Fact]
     public async Task ListenProblems_ALiveServerOnThePath_Refused()
     {
-        await using var server = await TestServers.StartAsync(new ServerProbe(), unixSocketPath: SocketPath);
+        await using var server = await StartAsync(SocketPath, new PeerProbe());
 
         var problem = Assert.Single(UnixSocketListener.ListenProblems(SocketPath));
         Assert.Contains("another server is listening", problem, StringComparison.Ordinal);
@@ -103,6 +104,29 @@ public sealed class UnixSocketListenerTests : IDisposable
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(nested)!));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(nested));
+    }
+
+    private static async Task<LoopbackGrpcServer> StartAsync(string socketPath, PeerProbe probe)
+    {
+        var server = await LoopbackGrpcServer.StartAsync(
+            services => services.AddSingleton(probe),
+            app => app.MapGrpcService<HealthServiceImpl>(),
+            grpc => grpc.Interceptors.Add<PeerProbe>(),
+            unixSocketPath: socketPath);
+        server.Services.GetRequiredService<FleetHealth>().SetStatus("", HealthCheckResponse.Types.ServingStatus.Serving);
+        return server;
+    }
+
+    /// <summary>Records the kernel credentials the listener attached to the first call's connection.</summary>
+    private sealed class PeerProbe : CallInterceptor
+    {
+        public TaskCompletionSource<UnixPeerCredentials?> Peer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        protected override Task InterceptAsync(ServerCallContext context, MethodType kind, Func<Task> continuation)
+        {
+            Peer.TrySetResult(context.GetHttpContext().Features.Get<UnixPeerCredentials>());
+            return continuation();
+        }
     }
 
     private static void Chown(string path, int uid)

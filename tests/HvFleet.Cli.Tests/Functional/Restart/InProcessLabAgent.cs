@@ -1,3 +1,4 @@
+using HvFleet.Security.Clients;
 using System.Globalization;
 using HvFleet.Agent.Hosting;
 using HvFleet.Protos.Agent.V1;
@@ -20,7 +21,7 @@ internal sealed class InProcessLabAgent : IAsyncDisposable
         Name = name;
         _app = app;
         Address = address;
-        Channel = GrpcChannel.ForAddress(new Uri($"http://{address}"));
+        Channel = FleetChannels.Create(new Uri($"http://{address}"));
         Client = new HostAgent.HostAgentClient(Channel);
     }
 

@@ -1,3 +1,4 @@
+using HvFleet.Security.Clients;
 using System.Globalization;
 using System.Text;
 using Google.Protobuf.WellKnownTypes;
@@ -105,7 +106,7 @@ public sealed class OrchestratorRestartTests(ITestOutputHelper output) : IAsyncL
         // claim the operation before the cancel reaches it, so it resumes the operation only to cancel it, with no job
         // id for lab-02's tasks.
         var second = await StartOrchestratorAsync(inventory, CancelLease, reclaimGoneOwners: false);
-        using (var channel = GrpcChannel.ForAddress(new Uri($"http://{second.Address}")))
+        using (var channel = FleetChannels.Create(new Uri($"http://{second.Address}")))
         {
             var cancelling = (await new Orch.Fleet.FleetClient(channel).CancelOperationAsync(new Orch.CancelOperationRequest { OperationId = operationId })).Operation;
             Assert.Equal(Orch.OperationState.Cancelling, cancelling.State);
@@ -219,7 +220,7 @@ public sealed class OrchestratorRestartTests(ITestOutputHelper output) : IAsyncL
 
     private static async Task<Orch.Operation> GetOperationAsync(OrchestratorProcess orchestrator, string operationId)
     {
-        using var channel = GrpcChannel.ForAddress(new Uri($"http://{orchestrator.Address}"));
+        using var channel = FleetChannels.Create(new Uri($"http://{orchestrator.Address}"));
         return (await new Orch.Fleet.FleetClient(channel).GetOperationAsync(new Orch.GetOperationRequest { OperationId = operationId })).Operation;
     }
 
@@ -228,7 +229,7 @@ public sealed class OrchestratorRestartTests(ITestOutputHelper output) : IAsyncL
     private async Task<Orch.Operation> WaitForOperationAsync(OrchestratorProcess orchestrator, string operationId,
         Func<Orch.Operation, bool> condition, string because)
     {
-        using var channel = GrpcChannel.ForAddress(new Uri($"http://{orchestrator.Address}"));
+        using var channel = FleetChannels.Create(new Uri($"http://{orchestrator.Address}"));
         var fleet = new Orch.Fleet.FleetClient(channel);
         Orch.Operation? last = null;
         try
@@ -253,7 +254,7 @@ public sealed class OrchestratorRestartTests(ITestOutputHelper output) : IAsyncL
         policy.MaxRetries = 2;
         policy.RetryBackoff = Duration.FromTimeSpan(TimeSpan.FromMilliseconds(100));
         policy.RetryBackoffMax = Duration.FromTimeSpan(TimeSpan.FromSeconds(1));
-        using var channel = GrpcChannel.ForAddress(new Uri($"http://{orchestrator.Address}"));
+        using var channel = FleetChannels.Create(new Uri($"http://{orchestrator.Address}"));
         var response = await new Orch.Fleet.FleetClient(channel).StartFleetSnapshotAsync(new Orch.StartFleetSnapshotRequest
         {
             Hosts = new Orch.HostSelector { All = true },

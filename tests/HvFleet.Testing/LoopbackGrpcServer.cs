@@ -1,5 +1,8 @@
 using System.Net;
+using Grpc.AspNetCore.Server;
 using Grpc.Net.Client;
+using HvFleet.Security.Clients;
+using HvFleet.Security.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -10,12 +13,12 @@ using Microsoft.Extensions.Logging;
 
 namespace HvFleet.Testing;
 
-/// <summary>A real Kestrel rpc server on a free loopback port (or on a Unix socket), for functional tests.</summary>
-public sealed class LoopbackRpcServer : IAsyncDisposable
+/// <summary>A real Kestrel gRPC server (grpc-dotnet, as the programs run it: <c>AddFleetGrpc</c>) on a free loopback port (or on a Unix socket), for functional tests.</summary>
+public sealed class LoopbackGrpcServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private LoopbackRpcServer(WebApplication app, Uri address)
+    private LoopbackGrpcServer(WebApplication app, Uri address)
     {
         _app = app;
         Address = address;
@@ -26,12 +29,12 @@ public sealed class LoopbackRpcServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Starts a server; <paramref name="configureServices"/> must not need to call AddRpcServer (done here).
+    /// <summary>Starts a server; <paramref name="configureServices"/> must not call AddFleetGrpc (done here).
     /// With <paramref name="unixSocketPath"/> it listens there (plaintext, owner-only) instead of on loopback TCP.</summary>
-    public static async Task<LoopbackRpcServer> StartAsync(
+    public static async Task<LoopbackGrpcServer> StartAsync(
         Action<IServiceCollection>? configureServices,
         Action<WebApplication> mapServices,
-        Action<HvFleet.Rpc.Server.RpcServerOptions>? configureRpc = null,
+        Action<GrpcServiceOptions>? configureGrpc = null,
         Action<HttpsConnectionAdapterOptions>? tls = null,
         string? unixSocketPath = null)
     {
@@ -54,7 +57,7 @@ public sealed class LoopbackRpcServer : IAsyncDisposable
                 options.ListenGrpcTls(endPoint, tls);
             }
         });
-        builder.Services.AddRpcServer(configureRpc);
+        builder.Services.AddFleetGrpc(configureGrpc);
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         mapServices(app);
@@ -63,11 +66,11 @@ public sealed class LoopbackRpcServer : IAsyncDisposable
         var uri = unixSocketPath is not null
             ? HvFleet.Security.Unix.UnixSocketAddress.ToUri(unixSocketPath)
             : new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
-        return new LoopbackRpcServer(app, uri);
+        return new LoopbackGrpcServer(app, uri);
     }
 
     /// <summary>A channel to this server.</summary>
-    public GrpcChannel CreateChannel(GrpcChannelOptions? options = null) => GrpcChannel.ForAddress(Address, options);
+    public GrpcChannel CreateChannel(FleetChannelOptions? options = null) => FleetChannels.Create(Address, options);
 
     public async ValueTask DisposeAsync()
     {
