@@ -2,7 +2,6 @@ using HvFleet.Security.Clients;
 using Grpc.Health.V1;
 using HvFleet.Protos.Agent.V1;
 using Grpc.Core;
-using Grpc.Net.Client;
 
 namespace HvFleet.Agent.FunctionalTests;
 

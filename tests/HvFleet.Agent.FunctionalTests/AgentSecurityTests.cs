@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
 using HvFleet.Protos.Agent.V1;
 using Grpc.Core;
-using Grpc.Net.Client;
 using HvFleet.Security.Pki;
 using HvFleet.Security.Tls;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -4,7 +4,6 @@ using HvFleet.Chaos.Tests.Invariants;
 using HvFleet.Chaos.Tests.Processes;
 using HvFleet.Protos.Agent.V1;
 using Grpc.Core;
-using Grpc.Net.Client;
 using Xunit.Abstractions;
 
 namespace HvFleet.Chaos.Tests;

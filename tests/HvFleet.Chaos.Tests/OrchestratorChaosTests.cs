@@ -6,7 +6,6 @@ using HvFleet.Chaos.Tests.Invariants;
 using HvFleet.Chaos.Tests.Processes;
 using HvFleet.Cli.Tests.Functional.Restart;
 using HvFleet.Protos.Agent.V1;
-using Grpc.Net.Client;
 using HvFleet.Testing;
 using Xunit.Abstractions;
 using Orch = HvFleet.Protos.Orchestrator.V1;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using HvFleet.Protos.Agent.V1;
 using Grpc.Core;
-using Grpc.Net.Client;
 
 namespace HvFleet.Chaos.Tests.Invariants;
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using HvFleet.Cli.Demo;
 using HvFleet.Protos.Agent.V1;
-using Grpc.Net.Client;
 using HvFleet.Security.Tls;
 using Microsoft.Extensions.Logging.Abstractions;
 

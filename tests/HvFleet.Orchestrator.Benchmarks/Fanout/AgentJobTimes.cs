@@ -2,7 +2,6 @@ using HvFleet.Security.Clients;
 using System.Globalization;
 using HvFleet.Orchestrator.Operations;
 using HvFleet.Protos.Agent.V1;
-using Grpc.Net.Client;
 
 namespace HvFleet.Orchestrator.Benchmarks.Fanout;
 

@@ -1,4 +1,5 @@
 using Grpc.Health.V1;
+using Grpc.HealthCheck;
 using HvFleet.Orchestrator.Api;
 using HvFleet.Orchestrator.Fanout;
 using HvFleet.Orchestrator.Hosting;
@@ -27,12 +28,12 @@ public sealed class FleetServiceStoreFailureTests
         fleet.Add("hv1", "", "sql");
         using var fatal = new OrchestratorFatalErrors();
         using var store = new SqliteOperationStore(Options.Create(new SqliteOperationStoreOptions { DataDirectory = volume.Path }), TimeProvider.System);
-        var health = new FleetHealth();
+        var health = new FleetHealth(new HealthServiceImpl());
         await using var engine = new FleetEngine(new StaticFleetInventory(fleet.Inventory()), fleet, store, TimeProvider.System,
             Options.Create(new OrchestratorOptions { ControlCallTimeout = TimeSpan.FromSeconds(5) }), NullLogger<FleetEngine>.Instance, fatal);
         await using var server = await LoopbackGrpcServer.StartAsync(
             services => services.AddSingleton(engine).AddSingleton(TimeProvider.System).AddSingleton<IOperationStore>(store)
-                .AddSingleton(health).AddSingleton(fatal),
+                .AddSingleton(health).AddSingleton(fatal).AddGrpc().AddFleetService(),
             app => app.MapFleetService());
         using var channel = server.CreateChannel();
         var client = new Fleet.FleetClient(channel);

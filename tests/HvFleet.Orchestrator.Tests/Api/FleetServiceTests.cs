@@ -3,6 +3,7 @@ using HvFleet.Orchestrator.Tests.Fakes;
 using HvFleet.Protos.Orchestrator.V1;
 using Task = System.Threading.Tasks.Task;
 using Grpc.Core;
+using Grpc.Net.Client;
 using HvFleet.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,7 +22,7 @@ public sealed class FleetServiceTests : IAsyncLifetime, IAsyncDisposable
         _harness.Fleet.Add("hv2", "csv-b", "sql").FailJobs = true;
         var engine = _harness.NewEngine();
         _server = await LoopbackGrpcServer.StartAsync(
-            services => services.AddSingleton(engine).AddSingleton(TimeProvider.System),
+            services => services.AddSingleton(engine).AddSingleton(TimeProvider.System).AddGrpc().AddFleetService(),
             app => app.MapFleetService());
         _channel = _server.CreateChannel();
         _client = new Fleet.FleetClient(_channel);

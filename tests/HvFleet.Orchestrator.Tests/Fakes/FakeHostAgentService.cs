@@ -119,7 +119,7 @@ internal sealed class FakeHostAgentService(FakeAgent agent) : HostAgent.HostAgen
     /// <summary>The status, and the retry pushback trailer when the refusal says when to retry (as the real agent's limits do).</summary>
     private static RpcException ToRpc(AgentCallException ex) => ex.RetryAfter is { } retryAfter
         ? new RpcException(new Status((StatusCode)(int)ex.Status, ex.Detail), HvFleet.Security.Limits.RetryPushback.ToTrailers(retryAfter))
-        : new RpcException((StatusCode)(int)ex.Status, ex.Detail);
+        : new RpcException(new Status((StatusCode)(int)ex.Status, ex.Detail));
 
     private static Job ToProto(AgentJob job)
     {

@@ -1,6 +1,6 @@
 using Grpc.Health.V1;
+using Grpc.HealthCheck;
 using HvFleet.Orchestrator.Inventory;
-using HvFleet.Protos.Agent.V1;
 using HvFleet.Security.Hosting;
 using HvFleet.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -20,11 +20,11 @@ internal sealed class LoopbackAgents : IAsyncDisposable
         var agents = new LoopbackAgents();
         foreach (var agent in fleet.Agents)
         {
-            var server = await LoopbackGrpcServer.StartAsync(null, app =>
+            var server = await LoopbackGrpcServer.StartAsync(services => services.AddSingleton(new FakeHostAgentService(agent)), app =>
             {
                 app.Services.GetRequiredService<FleetHealth>().SetStatus("", HealthCheckResponse.Types.ServingStatus.Serving);
-                app.MapRpcHealthService();
-                app.MapRpcService(binder => HostAgent.BindService(binder, new FakeHostAgentService(agent)));
+                app.MapGrpcService<HealthServiceImpl>();
+                app.MapGrpcService<FakeHostAgentService>();
             });
             agents._servers.Add(server);
             agents.Hosts.Add(new FleetHost { Name = agent.Name, Address = server.Address.ToString().TrimEnd('/'), StorageKey = agent.StorageKey });

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using Google.Protobuf.WellKnownTypes;
 using HvFleet.Protos.Agent.V1;
-using Grpc.Net.Client;
 using HvFleet.Testing;
 using Xunit.Abstractions;
 using Orch = HvFleet.Protos.Orchestrator.V1;
