@@ -1,3 +1,4 @@
+using Grpc.Core.Interceptors;
 using Grpc.Health.V1;
 using HvFleet.Protos.Orchestrator.V1;
 using Grpc.Net.Client;
@@ -26,6 +27,10 @@ internal sealed class FleetConnection : IDisposable
     private const int MaxReceiveMessageBytes = 64 * 1024 * 1024;
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
 
+    // Every call has a deadline: a request and its reply within a minute; a watch follows an operation for up to a day.
+    private static readonly TimeSpan UnaryTimeout = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan StreamTimeout = TimeSpan.FromHours(24);
+
     private readonly GrpcChannel _channel;
     private readonly FleetClientTls? _tls;
 
@@ -33,8 +38,9 @@ internal sealed class FleetConnection : IDisposable
     {
         _channel = channel;
         _tls = tls;
-        Client = new Fleet.FleetClient(_channel);
-        Health = new Health.HealthClient(_channel);
+        var invoker = _channel.Intercept(new DefaultDeadlineInterceptor(UnaryTimeout, StreamTimeout));
+        Client = new Fleet.FleetClient(invoker);
+        Health = new Health.HealthClient(invoker);
     }
 
     public Fleet.FleetClient Client { get; }

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using HvFleet.Security.Hosting;
+using HvFleet.Security.Unix;
 using HvFleet.Security.Authorization;
 using Microsoft.Extensions.Logging;
 
@@ -61,7 +62,7 @@ public sealed partial class AuditInterceptor(
             Thumbprint = caller?.Thumbprint,
             Uid = caller?.Uid,
             Pid = caller?.Pid,
-            Peer = context.Peer,
+            Peer = PeerOf(context),
             Method = context.Method,
             Outcome = StatusName(status),
             Detail = status == StatusCode.OK ? null : detail,
@@ -82,6 +83,10 @@ public sealed partial class AuditInterceptor(
     }
 
     /// <summary>The canonical name, e.g. PERMISSION_DENIED.</summary>
+    // grpc-dotnet names only IP peers; a Unix socket caller is named by the socket it came through.
+    private static string PeerOf(ServerCallContext context) =>
+        context.GetHttpContext().Features.Get<UnixPeerCredentials>() is { } unix ? UnixSocketAddress.Format(unix.SocketPath) : context.Peer;
+
     internal static string StatusName(StatusCode status)
     {
         var name = status.ToString();

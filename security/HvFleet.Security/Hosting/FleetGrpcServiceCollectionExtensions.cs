@@ -15,7 +15,7 @@ namespace HvFleet.Security.Hosting;
 public static class FleetGrpcServiceCollectionExtensions
 {
     /// <summary>
-    /// grpc-dotnet (<c>AddGrpc</c>) with HvFleet's defaults, server reflection, and a <see cref="HealthServiceImpl"/>
+    /// grpc-dotnet (<c>AddGrpc</c>) with HvFleet's defaults, server reflection (grpc.reflection.v1 and v1alpha), and a <see cref="HealthServiceImpl"/>
     /// singleton whose statuses the program sets through <see cref="FleetHealth"/> (NOT_SERVING while starting and draining). Unix socket listeners
     /// (<see cref="GrpcKestrelExtensions.ListenGrpcUnixSocket"/>) are bound owner-only by
     /// <see cref="UnixSocketListener.CreateBoundSocket"/>. gzip is accepted from callers and used for a response
@@ -44,7 +44,8 @@ public static class FleetGrpcServiceCollectionExtensions
         // Health and reflection requests are small; a large one is refused before it is read.
         return grpc
             .WithReceiveLimit<HealthServiceImpl>(limits => limits.MaxInfrastructureReceiveMessageBytes)
-            .WithReceiveLimit<ReflectionServiceImpl>(limits => limits.MaxInfrastructureReceiveMessageBytes);
+            .WithReceiveLimit<ReflectionServiceImpl>(limits => limits.MaxInfrastructureReceiveMessageBytes)
+            .WithReceiveLimit<ReflectionV1ServiceImpl>(limits => limits.MaxInfrastructureReceiveMessageBytes);
     }
 
     /// <summary>
