@@ -26,7 +26,12 @@ internal static class ServerPrograms
         arguments.AddRange(tls is { } files
             ? ["--tls-cert", files.Certificate, "--tls-key", files.Key, "--client-ca", files.ClientCa]
             : ["--insecure-loopback-tcp", "--insecure-loopback-role", "admin"]);
-        var process = ChildProcess.StartDotnet("hvfleet-agent.dll", arguments);
+        var process = ChildProcess.StartDotnet("hvfleet-agent.dll", arguments, new Dictionary<string, string>
+        {
+            // Quiet, except for the host's lifetime messages, which carry the bound address.
+            ["HVFLEET_AGENT_Logging__LogLevel__Default"] = "Warning",
+            ["HVFLEET_AGENT_Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
+        });
         try
         {
             // Kestrel's own line: "Now listening on: http(s)://127.0.0.1:PORT".
