@@ -14,7 +14,7 @@ public sealed class AgentClientTests(FleetFixture fleet, ITestOutputHelper log)
     [InlineData(ClientScript.Node)]
     public async Task CreateSnapshot_StreamsProgressThenOneCompletedEvent(string language)
     {
-        var run = await ClientScript.RunAsync(language, "agent-snapshot", ["--target", fleet.PlainAgent], log);
+        var run = await ClientScript.RunAsync(language, "agent-snapshot", ["--target", fleet.PlainAgent], log, fleet);
 
         run.AssertCompleted();
         var snapshot = run.Single("snapshot");
@@ -32,7 +32,7 @@ public sealed class AgentClientTests(FleetFixture fleet, ITestOutputHelper log)
     [InlineData(ClientScript.Node)]
     public async Task ExportSnapshot_StreamsProgressAndWritesEveryFileUnderTheExportRoot(string language)
     {
-        var run = await ClientScript.RunAsync(language, "agent-export", ["--target", fleet.PlainAgent, "--export-root", fleet.ExportRoot], log);
+        var run = await ClientScript.RunAsync(language, "agent-export", ["--target", fleet.PlainAgent, "--export-root", fleet.ExportRoot], log, fleet);
 
         run.AssertCompleted();
         var export = run.Single("export");
@@ -54,7 +54,7 @@ public sealed class AgentClientTests(FleetFixture fleet, ITestOutputHelper log)
     [InlineData(ClientScript.Node)]
     public async Task BadRequests_StatusesNameTheField(string language)
     {
-        var run = await ClientScript.RunAsync(language, "agent-errors", ["--target", fleet.PlainAgent], log);
+        var run = await ClientScript.RunAsync(language, "agent-errors", ["--target", fleet.PlainAgent], log, fleet);
 
         run.AssertCompleted();
         AssertStatus(run, "CreateSnapshot/no-target", "INVALID_ARGUMENT", "target");
@@ -70,7 +70,7 @@ public sealed class AgentClientTests(FleetFixture fleet, ITestOutputHelper log)
     [InlineData(ClientScript.Node)]
     public async Task MutualTls_ViewerIsRefusedASnapshotAndOperatorTakesOne(string language)
     {
-        var run = await ClientScript.RunAsync(language, "agent-mtls", ["--target", fleet.TlsAgent, "--tls-dir", fleet.PkiDirectory], log);
+        var run = await ClientScript.RunAsync(language, "agent-mtls", ["--target", fleet.TlsAgent, "--tls-dir", fleet.PkiDirectory], log, fleet);
 
         run.AssertCompleted();
         var info = run.Single("host-info");

@@ -20,7 +20,7 @@ public sealed class OrchestratorClientTests(FleetFixture fleet, ITestOutputHelpe
     public async Task FleetSnapshotThenExport_TwoAgents_WatchedToSucceeded(string language)
     {
         var run = await ClientScript.RunAsync(language, "fleet-snapshot-export",
-            ["--target", fleet.Orchestrator, "--tls-dir", fleet.PkiDirectory, "--export-root", fleet.ExportRoot, "--hosts", "2"], log);
+            ["--target", fleet.Orchestrator, "--tls-dir", fleet.PkiDirectory, "--export-root", fleet.ExportRoot, "--hosts", "2"], log, fleet);
 
         run.AssertCompleted();
         Assert.Equal(fleet.HostNames, run.Single("hosts").GetProperty("names").EnumerateArray().Select(n => n.GetString()));
@@ -52,7 +52,7 @@ public sealed class OrchestratorClientTests(FleetFixture fleet, ITestOutputHelpe
     [InlineData(ClientScript.Node)]
     public async Task BadRequests_StatusesNameTheField(string language)
     {
-        var run = await ClientScript.RunAsync(language, "fleet-errors", ["--target", fleet.Orchestrator, "--tls-dir", fleet.PkiDirectory], log);
+        var run = await ClientScript.RunAsync(language, "fleet-errors", ["--target", fleet.Orchestrator, "--tls-dir", fleet.PkiDirectory], log, fleet);
 
         run.AssertCompleted();
         AgentClientTests.AssertStatus(run, "GetOperation/unknown", "NOT_FOUND", "operation_id");
@@ -67,7 +67,7 @@ public sealed class OrchestratorClientTests(FleetFixture fleet, ITestOutputHelpe
     [InlineData(ClientScript.Node)]
     public async Task MutualTls_ViewerIsRefusedAFleetSnapshotAndOperatorPlansOne(string language)
     {
-        var run = await ClientScript.RunAsync(language, "fleet-mtls", ["--target", fleet.Orchestrator, "--tls-dir", fleet.PkiDirectory], log);
+        var run = await ClientScript.RunAsync(language, "fleet-mtls", ["--target", fleet.Orchestrator, "--tls-dir", fleet.PkiDirectory], log, fleet);
 
         run.AssertCompleted();
         Assert.Equal(fleet.HostNames, run.Single("hosts").GetProperty("names").EnumerateArray().Select(n => n.GetString()));

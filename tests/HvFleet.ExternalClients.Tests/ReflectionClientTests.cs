@@ -18,7 +18,7 @@ public sealed class ReflectionClientTests(FleetFixture fleet, ITestOutputHelper 
     public async Task Agent_ListsAndDescribesHostAgentAndHealth(string language)
     {
         var run = await ClientScript.RunAsync(language, "reflection",
-            ["--target", fleet.PlainAgent, "--service", "hvfleet.agent.v1.HostAgent", "--service", "grpc.health.v1.Health"], log);
+            ["--target", fleet.PlainAgent, "--service", "hvfleet.agent.v1.HostAgent", "--service", "grpc.health.v1.Health"], log, fleet);
 
         AssertDescribedByAtLeastOneVersion(run, ["hvfleet.agent.v1.HostAgent", "grpc.health.v1.Health"]);
     }
@@ -32,7 +32,7 @@ public sealed class ReflectionClientTests(FleetFixture fleet, ITestOutputHelper 
         [
             "--target", fleet.Orchestrator, "--tls-dir", fleet.PkiDirectory, "--as", "viewer",
             "--service", "hvfleet.orchestrator.v1.Fleet", "--service", "grpc.health.v1.Health",
-        ], log);
+        ], log, fleet);
 
         AssertDescribedByAtLeastOneVersion(run, ["hvfleet.orchestrator.v1.Fleet", "grpc.health.v1.Health"]);
     }

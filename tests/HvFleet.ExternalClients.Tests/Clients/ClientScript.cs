@@ -1,3 +1,4 @@
+using HvFleet.ExternalClients.Tests.Fleet;
 using HvFleet.Testing;
 using Xunit.Abstractions;
 
@@ -13,7 +14,8 @@ internal static class ClientScript
 
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(3);
 
-    public static async Task<ClientRun> RunAsync(string language, string clientCase, IEnumerable<string> arguments, ITestOutputHelper log)
+    /// <summary>Runs the client; when it fails, the servers' output goes to the test's log beside the client's.</summary>
+    public static async Task<ClientRun> RunAsync(string language, string clientCase, IEnumerable<string> arguments, ITestOutputHelper log, FleetFixture fleet)
     {
         (string program, string script) = language switch
         {
@@ -25,6 +27,11 @@ internal static class ClientScript
         await using var process = ChildProcess.Start(program, argv, workingDirectory: Path.GetDirectoryName(script));
         int exitCode = await process.WaitForExitAsync(RunTimeout);
         log.WriteLine($"$ {program} {string.Join(' ', argv)}\nexit {exitCode}\n{process.Output}");
+        if (exitCode != 0)
+        {
+            log.WriteLine($"servers' output:\n{fleet.ServerOutput()}");
+        }
+
         return new ClientRun(language, clientCase, exitCode, process.Output, process.StandardOutputLines);
     }
 }

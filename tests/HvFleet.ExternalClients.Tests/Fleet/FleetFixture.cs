@@ -46,6 +46,19 @@ public sealed class FleetFixture : IAsyncLifetime
         }
     }
 
+    public async Task DisposeAsync()
+    {
+        foreach (var server in _servers)
+        {
+            await server.Process.DisposeAsync();
+        }
+
+        Directory.Delete(Root, recursive: true);
+    }
+
+    /// <summary>What a server wrote so far (for failure messages).</summary>
+    public string ServerOutput() => string.Join("\n", _servers.Select(s => $"--- {s.Address} (pid {s.Process.Id})\n{s.Process.Output}"));
+
     private async Task StartAsync()
     {
         Directory.CreateDirectory(ExportRoot);
@@ -85,19 +98,6 @@ public sealed class FleetFixture : IAsyncLifetime
         _servers.Add(orchestrator);
         Orchestrator = orchestrator.Address;
     }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var server in _servers)
-        {
-            await server.Process.DisposeAsync();
-        }
-
-        Directory.Delete(Root, recursive: true);
-    }
-
-    /// <summary>What a server wrote so far (for failure messages).</summary>
-    public string ServerOutput() => string.Join("\n", _servers.Select(s => $"--- {s.Address} (pid {s.Process.Id})\n{s.Process.Output}"));
 
     private async Task CreatePkiAsync()
     {
