@@ -3,7 +3,8 @@
 # already there): Debian's grpcio/protobuf/protoc with the well-known .proto files (libprotobuf-dev:
 # google/protobuf/timestamp.proto and friends, which protoc needs for the agent protos), nghttp2-client
 # (wire checks), and the npm modules of tests/interop/node (grpc-js, proto-loader, buf) exactly as
-# locked. Idempotent: what is installed already is left alone. Called by tests/run.sh.
+# locked. The grpcio and grpc-js clients of tests/HvFleet.ExternalClients.Tests use exactly these (protobufjs,
+# for reflection's descriptors, comes with proto-loader). Idempotent: what is installed already is left alone. Called by tests/run.sh.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export DEBIAN_FRONTEND=noninteractive
