@@ -1,4 +1,4 @@
-namespace HvFleet.Hypervisors.Lab;
+namespace HvFleet.Hypervisors.Lab.Export;
 
 /// <summary>
 /// A differencing disk written: its size and SHA-256, how many blocks changed out of how many, and

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 
-namespace HvFleet.Hypervisors.Lab;
+namespace HvFleet.Hypervisors.Lab.Export;
 
 /// <summary>
 /// The lab's stand-in for a differencing disk (.avhdx) in a differential export: only the blocks

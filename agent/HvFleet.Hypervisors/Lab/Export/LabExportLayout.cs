@@ -1,4 +1,6 @@
-namespace HvFleet.Hypervisors.Lab;
+using HvFleet.Hypervisors.Lab.State;
+
+namespace HvFleet.Hypervisors.Lab.Export;
 
 /// <summary>
 /// Relative paths inside an export: <c>&lt;VM name&gt;/&lt;folder&gt;/&lt;file&gt;</c> with a per-VM

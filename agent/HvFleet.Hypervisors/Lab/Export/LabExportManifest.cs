@@ -1,4 +1,4 @@
-namespace HvFleet.Hypervisors.Lab;
+namespace HvFleet.Hypervisors.Lab.Export;
 
 /// <summary>The manifest an export writes at its root (<c>hvfleet-export.json</c>): every file with its size and SHA-256.</summary>
 internal sealed class LabExportManifest

@@ -1,4 +1,4 @@
-namespace HvFleet.Hypervisors.Lab;
+namespace HvFleet.Hypervisors.Lab.Export;
 
 /// <summary>One exported file: path relative to the export root ('/' separators), size and SHA-256.</summary>
 internal sealed class LabExportManifestFile

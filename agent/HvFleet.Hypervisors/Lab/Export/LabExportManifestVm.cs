@@ -1,4 +1,4 @@
-namespace HvFleet.Hypervisors.Lab;
+namespace HvFleet.Hypervisors.Lab.Export;
 
 /// <summary>One VM in an export manifest.</summary>
 internal sealed class LabExportManifestVm

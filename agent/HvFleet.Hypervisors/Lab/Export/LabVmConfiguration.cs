@@ -1,4 +1,4 @@
-namespace HvFleet.Hypervisors.Lab;
+namespace HvFleet.Hypervisors.Lab.Export;
 
 /// <summary>
 /// A VM or snapshot configuration as the lab exports it: a JSON stand-in for Hyper-V's .vmcx

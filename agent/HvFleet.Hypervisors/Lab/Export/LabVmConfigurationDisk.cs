@@ -1,4 +1,4 @@
-namespace HvFleet.Hypervisors.Lab;
+namespace HvFleet.Hypervisors.Lab.Export;
 
 /// <summary>A disk reference inside an exported configuration.</summary>
 internal sealed class LabVmConfigurationDisk

@@ -1,10 +1,34 @@
 using System.Globalization;
+using HvFleet.Hypervisors.Lab.State;
+using Microsoft.Extensions.Logging;
 
-namespace HvFleet.Hypervisors.Lab;
+namespace HvFleet.Hypervisors.Lab.Snapshots;
 
-public sealed partial class LabHypervisor
+/// <summary>Creates lab checkpoints: plans them against the state, freezes the disks under the VMs' locks, hashes the copies and commits.</summary>
+internal sealed partial class LabSnapshotCreator
 {
-    /// <inheritdoc />
+    private const int RuntimeStateSizeBytes = 64 * 1024;
+
+    private readonly LabHostStore _store;
+    private readonly LabPaths _paths;
+    private readonly LabFileCopier _copier;
+    private readonly LabDiskLocks _diskLocks;
+    private readonly LabFaultInjector _faults;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    public LabSnapshotCreator(LabHostStore store, LabPaths paths, LabFileCopier copier, LabDiskLocks diskLocks, LabFaultInjector faults, TimeProvider timeProvider, ILogger logger)
+    {
+        _store = store;
+        _paths = paths;
+        _copier = copier;
+        _diskLocks = diskLocks;
+        _faults = faults;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <inheritdoc cref="IHypervisor.CreateSnapshotAsync"/>
     /// <remarks>
     /// Hyper-V freezes a VM's disks at checkpoint time. The lab does the same: it takes the locks of
     /// every VM involved together (so simulated guest writes cannot interleave), reflinks or copies
@@ -18,9 +42,9 @@ public sealed partial class LabHypervisor
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(observer);
         ValidateSnapshotRequest(request);
-        await EnsureInitializedAsync(cancellationToken);
+        await _store.EnsureInitializedAsync(cancellationToken);
 
-        var plan = await ReadAsync(state => PlanSnapshot(state, request), cancellationToken);
+        var plan = await _store.ReadAsync(state => PlanSnapshot(state, request), cancellationToken);
         await _faults.DelayAsync(BackendOperationKind.CreateSnapshot, cancellationToken);
 
         var staged = new List<(LabSnapshotRecord Record, string Staging)>();
@@ -33,7 +57,7 @@ public sealed partial class LabHypervisor
             using (await _diskLocks.AcquireAsync(plan.Vms.Select(v => v.Id), cancellationToken))
             {
                 // Re-read the VMs under their locks: their state or disks may have changed since planning.
-                var vms = await ReadAsync(state => RecheckSnapshotVms(state, plan.Vms.Select(v => v.Id)), cancellationToken);
+                var vms = await _store.ReadAsync(state => RecheckSnapshotVms(state, plan.Vms.Select(v => v.Id)), cancellationToken);
                 bytesTotal = vms.Sum(vm => vm.Disks.Sum(d => d.SizeBytes));
                 observer.ReportProgress(new HypervisorProgress(0, 0, bytesTotal, "Creating checkpoint"));
                 var createdAt = _timeProvider.GetUtcNow();
@@ -71,7 +95,7 @@ public sealed partial class LabHypervisor
                         disk.Sha256 = await _copier.HashFileAsync(frozen, delta =>
                         {
                             bytesHashed += delta;
-                            observer.ReportProgress(new HypervisorProgress(Percent(bytesDone + bytesHashed, 2 * bytesTotal, 99), bytesDone, bytesTotal, "Hashing " + disk.FileName));
+                            observer.ReportProgress(new HypervisorProgress(LabProgress.Percent(bytesDone + bytesHashed, 2 * bytesTotal, 99), bytesDone, bytesTotal, "Hashing " + disk.FileName));
                         }, cancellationToken);
                     }
                 }
@@ -87,7 +111,7 @@ public sealed partial class LabHypervisor
                 committedDirs.Add(final);
             }
 
-            await MutateAsync(state => state.Snapshots.AddRange(staged.Select(s => s.Record)), CancellationToken.None);
+            await _store.MutateAsync(state => state.Snapshots.AddRange(staged.Select(s => s.Record)), CancellationToken.None);
             observer.ReportProgress(new HypervisorProgress(100, bytesTotal, bytesTotal, "Checkpoint created"));
             await _faults.DelayAfterCommitAsync(BackendOperationKind.CreateSnapshot);
             foreach (var (record, _) in staged)
@@ -103,19 +127,19 @@ public sealed partial class LabHypervisor
             void Progress(long delta)
             {
                 bytesDone += delta;
-                observer.ReportProgress(new HypervisorProgress(Percent(bytesDone, 2 * bytesTotal, 99), bytesDone, bytesTotal, "Capturing disks"));
+                observer.ReportProgress(new HypervisorProgress(LabProgress.Percent(bytesDone, 2 * bytesTotal, 99), bytesDone, bytesTotal, "Capturing disks"));
             }
         }
         catch (Exception ex)
         {
             foreach (var (_, staging) in staged)
             {
-                DeleteDirectoryQuietly(staging);
+                LabSnapshotFolders.DeleteQuietly(staging, _logger);
             }
 
             foreach (string dir in committedDirs)
             {
-                DeleteDirectoryQuietly(dir);
+                LabSnapshotFolders.DeleteQuietly(dir, _logger);
             }
 
             LogSnapshotFailed(_logger, DescribeTarget(request.Target), ex);
@@ -135,9 +159,9 @@ public sealed partial class LabHypervisor
             throw HypervisorException.InvalidParameter($"ConsistencyLevel {(int)request.Consistency} is not valid.");
         }
 
-        if (GivenName(request) is { } name && (name.Length > MaxNameLength || name.Any(char.IsControl)))
+        if (GivenName(request) is { } name && (name.Length > LabHypervisor.MaxNameLength || name.Any(char.IsControl)))
         {
-            throw HypervisorException.InvalidParameter($"Snapshot name must be at most {MaxNameLength} printable characters (got {name.Length}).");
+            throw HypervisorException.InvalidParameter($"Snapshot name must be at most {LabHypervisor.MaxNameLength} printable characters (got {name.Length}).");
         }
 
         if (!request.Target.IsCollection)
@@ -181,7 +205,7 @@ public sealed partial class LabHypervisor
         var vms = new List<LabVmRecord>();
         foreach (string vmId in vmIds)
         {
-            var vm = FindVm(state, vmId) ?? throw HypervisorException.NotFound($"Virtual machine '{vmId}' was not found.");
+            var vm = LabHostStore.FindVm(state, vmId) ?? throw HypervisorException.NotFound($"Virtual machine '{vmId}' was not found.");
             if (vm.State is VmState.Busy or VmState.Other)
             {
                 throw HypervisorException.InvalidState($"Virtual machine '{vm.Name}' ({vm.Id}) is in state {vm.State} and cannot be checkpointed.");
@@ -213,7 +237,7 @@ public sealed partial class LabHypervisor
     {
         string time = at.ToString("MM/dd/yyyy - HH:mm:ss", CultureInfo.InvariantCulture);
         string name = kind == SnapshotKind.Recovery ? $"{owner} - Recovery checkpoint - ({time})" : $"{owner} - ({time})";
-        return name.Length <= MaxNameLength ? name : name[..MaxNameLength];
+        return name.Length <= LabHypervisor.MaxNameLength ? name : name[..LabHypervisor.MaxNameLength];
     }
 
     /// <summary>Copies one VM's live disks (caller holds the VM's lock) into <paramref name="snapshotDirectory"/>; hashing comes later.</summary>
@@ -235,7 +259,7 @@ public sealed partial class LabHypervisor
         foreach (var disk in vm.Disks)
         {
             var copy = await _copier.CopyAsync(_paths.VmDisk(vm.Id, disk.FileName), Path.Combine(memberDir, disk.FileName), computeHash: false, onBytes, cancellationToken);
-            LogFileCopied(_logger, disk.FileName, copy.Bytes, copy.Path);
+            LabFileCopier.LogFileCopied(_logger, disk.FileName, copy.Bytes, copy.Path);
             member.Disks.Add(new LabDiskRecord { FileName = disk.FileName, Controller = disk.Controller, SizeBytes = copy.Bytes });
         }
 
@@ -253,24 +277,6 @@ public sealed partial class LabHypervisor
 
     private static string DescribeTarget(SnapshotTarget target) =>
         target.CollectionId is { } id ? "group " + id : "VMs " + string.Join(", ", target.VmIds);
-
-    private static int Percent(long done, long total, int cap) =>
-        total <= 0 ? 0 : (int)Math.Min(cap, done * 100 / total);
-
-    private void DeleteDirectoryQuietly(string path)
-    {
-        try
-        {
-            if (System.IO.Directory.Exists(path))
-            {
-                System.IO.Directory.Delete(path, recursive: true);
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            LogCleanupFailed(_logger, path, ex);
-        }
-    }
 
     private sealed record SnapshotPlan(LabCollectionRecord? Collection, List<LabVmRecord> Vms);
 }

@@ -1,8 +1,27 @@
-namespace HvFleet.Hypervisors.Lab;
+using HvFleet.Hypervisors.Lab.State;
+using Microsoft.Extensions.Logging;
 
-public sealed partial class LabHypervisor
+namespace HvFleet.Hypervisors.Lab.Snapshots;
+
+/// <summary>Deletes lab checkpoints, so that a crash at any point leaves the snapshot either whole or gone.</summary>
+internal sealed partial class LabSnapshotDeleter
 {
-    /// <inheritdoc />
+    private readonly LabHostStore _store;
+    private readonly LabPaths _paths;
+    private readonly LabSnapshotUses _uses;
+    private readonly LabFaultInjector _faults;
+    private readonly ILogger _logger;
+
+    public LabSnapshotDeleter(LabHostStore store, LabPaths paths, LabSnapshotUses uses, LabFaultInjector faults, ILogger logger)
+    {
+        _store = store;
+        _paths = paths;
+        _uses = uses;
+        _faults = faults;
+        _logger = logger;
+    }
+
+    /// <inheritdoc cref="IHypervisor.DeleteSnapshotAsync"/>
     /// <remarks>
     /// A snapshot being exported, or serving as the differential base of a running export, is in
     /// use (32774). Under the state lock the snapshot's folder is first renamed to its
@@ -20,8 +39,8 @@ public sealed partial class LabHypervisor
             throw HypervisorException.InvalidParameter("Snapshot id is required.");
         }
 
-        await EnsureInitializedAsync(cancellationToken);
-        await ReadAsync(state => CheckDeletable(state, snapshotId), cancellationToken);
+        await _store.EnsureInitializedAsync(cancellationToken);
+        await _store.ReadAsync(state => CheckDeletable(state, snapshotId), cancellationToken);
         await _faults.DelayAsync(BackendOperationKind.DeleteSnapshot, cancellationToken);
         observer.ReportProgress(new HypervisorProgress(0, 0, 0, "Deleting checkpoint"));
 
@@ -30,7 +49,7 @@ public sealed partial class LabHypervisor
         string? original = null;
         try
         {
-            removed = await MutateAsync(state =>
+            removed = await _store.MutateAsync(state =>
             {
                 // Checked again under the lock that exports take their uses under.
                 var snapshot = CheckDeletable(state, snapshotId);
@@ -62,7 +81,7 @@ public sealed partial class LabHypervisor
             throw;
         }
 
-        DeleteDirectoryQuietly(moved ?? _paths.SnapshotDirectory(removed.Id));
+        LabSnapshotFolders.DeleteQuietly(moved ?? _paths.SnapshotDirectory(removed.Id), _logger);
         long bytes = removed.Members.Sum(m => m.Disks.Sum(d => d.SizeBytes));
         observer.ReportProgress(new HypervisorProgress(100, bytes, bytes, "Checkpoint deleted"));
         LogSnapshotDeleted(_logger, removed.Id, removed.Name);
@@ -71,7 +90,7 @@ public sealed partial class LabHypervisor
 
     private LabSnapshotRecord CheckDeletable(LabHostState state, string snapshotId)
     {
-        var snapshot = FindSnapshot(state, snapshotId)
+        var snapshot = LabHostStore.FindSnapshot(state, snapshotId)
             ?? throw HypervisorException.NotFound($"Snapshot '{snapshotId}' was not found.");
         if (_uses.IsInUse(snapshot.Id))
         {
@@ -80,7 +99,7 @@ public sealed partial class LabHypervisor
 
         foreach (var member in snapshot.Members)
         {
-            if (FindVm(state, member.VmId) is { State: VmState.Busy or VmState.Other } vm)
+            if (LabHostStore.FindVm(state, member.VmId) is { State: VmState.Busy or VmState.Other } vm)
             {
                 throw HypervisorException.InvalidState($"Virtual machine '{vm.Name}' ({vm.Id}) is in state {vm.State}; its checkpoint cannot be deleted now.");
             }

@@ -1,4 +1,4 @@
-namespace HvFleet.Hypervisors.Lab;
+namespace HvFleet.Hypervisors.Lab.Snapshots;
 
 /// <summary>
 /// Counts the running operations that read a snapshot (an export of it, or an export using it as

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace HvFleet.Hypervisors.Lab;
+namespace HvFleet.Hypervisors.Lab.State;
 
 /// <summary>
 /// Flushes a directory's entries to disk (fsync on the directory), so that a rename that commits

@@ -1,4 +1,4 @@
-namespace HvFleet.Hypervisors.Lab;
+namespace HvFleet.Hypervisors.Lab.State;
 
 /// <summary>One virtual hard disk of a VM, or its frozen copy inside a snapshot.</summary>
 internal sealed class LabDiskRecord

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace HvFleet.Hypervisors.Lab;
+namespace HvFleet.Hypervisors.Lab.State;
 
 /// <summary>
 /// Decides at start what the lab directory holds: a host to load, a truly fresh directory to seed,

@@ -1,4 +1,4 @@
-namespace HvFleet.Hypervisors.Lab;
+namespace HvFleet.Hypervisors.Lab.State;
 
 /// <summary>
 /// Creates a sample host in an empty lab directory: VM groups of a few VMs each, plus one VM in

@@ -1,4 +1,4 @@
-namespace HvFleet.Hypervisors.Lab;
+namespace HvFleet.Hypervisors.Lab.State;
 
 /// <summary>Everything the lab host persists in its state file.</summary>
 internal sealed class LabHostState

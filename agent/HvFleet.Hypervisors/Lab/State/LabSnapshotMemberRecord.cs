@@ -1,4 +1,4 @@
-namespace HvFleet.Hypervisors.Lab;
+namespace HvFleet.Hypervisors.Lab.State;
 
 /// <summary>One VM captured by a snapshot: its configuration at that moment and its frozen disks.</summary>
 internal sealed class LabSnapshotMemberRecord

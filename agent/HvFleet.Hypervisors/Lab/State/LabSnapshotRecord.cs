@@ -1,4 +1,4 @@
-namespace HvFleet.Hypervisors.Lab;
+namespace HvFleet.Hypervisors.Lab.State;
 
 /// <summary>A snapshot collection (group checkpoint) or one VM's checkpoint; files under <c>snapshots/&lt;id&gt;/</c>.</summary>
 internal sealed class LabSnapshotRecord

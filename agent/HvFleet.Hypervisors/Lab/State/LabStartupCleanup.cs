@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace HvFleet.Hypervisors.Lab;
+namespace HvFleet.Hypervisors.Lab.State;
 
 /// <summary>
 /// Start-up cleanup of what interrupted operations left. It removes only what is positively ours

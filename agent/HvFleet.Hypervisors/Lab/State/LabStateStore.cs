@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace HvFleet.Hypervisors.Lab;
+namespace HvFleet.Hypervisors.Lab.State;
 
 /// <summary>
 /// Reads and writes the lab's state file. Writes are atomic (temporary file, flushed to disk,

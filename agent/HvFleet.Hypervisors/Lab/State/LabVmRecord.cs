@@ -1,4 +1,4 @@
-namespace HvFleet.Hypervisors.Lab;
+namespace HvFleet.Hypervisors.Lab.State;
 
 /// <summary>A lab VM: its identity, state, configuration and disks (files under <c>vms/&lt;id&gt;/</c>).</summary>
 internal sealed class LabVmRecord
