@@ -1,10 +1,21 @@
 using HvFleet.Hypervisors.HyperV.Wmi;
 
-namespace HvFleet.Hypervisors.HyperV;
+namespace HvFleet.Hypervisors.HyperV.Listing;
 
-internal sealed partial class HyperVHypervisor
+/// <summary>
+/// The host's VMs, VM groups (and groups of groups) and checkpoints, read from WMI and mapped to
+/// the seam's records. Calls are synchronous, as classic WMI is.
+/// </summary>
+internal sealed class HyperVInventory
 {
-    public Task<IReadOnlyList<VirtualMachineInfo>> ListVirtualMachinesAsync(CancellationToken cancellationToken) => Guard(() =>
+    private readonly HyperVHost _host;
+
+    public HyperVInventory(HyperVHost host)
+    {
+        _host = host;
+    }
+
+    public IReadOnlyList<VirtualMachineInfo> ListVirtualMachines(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var memberships = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
@@ -26,26 +37,26 @@ internal sealed partial class HyperVHypervisor
             .OrderBy(vm => vm.Name, StringComparer.OrdinalIgnoreCase)
             .ThenBy(vm => vm.Id, StringComparer.Ordinal)];
         return vms;
-    });
+    }
 
-    public Task<IReadOnlyList<VmCollectionInfo>> ListCollectionsAsync(CancellationToken cancellationToken) => Guard(() =>
+    public IReadOnlyList<VmCollectionInfo> ListCollections(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         IReadOnlyList<VmCollectionInfo> collections = [.. ReadCollections().OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ThenBy(c => c.Id, StringComparer.Ordinal)];
         return collections;
-    });
+    }
 
-    public Task<IReadOnlyList<SnapshotInfo>> ListSnapshotsAsync(SnapshotFilter filter, CancellationToken cancellationToken) => Guard(() =>
+    public IReadOnlyList<SnapshotInfo> ListSnapshots(SnapshotFilter filter, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var vmNames = ReadVirtualMachines().ToDictionary(vm => vm.Id, vm => vm.Name, StringComparer.OrdinalIgnoreCase);
         var snapshots = new List<SnapshotInfo>();
         var grouped = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
-        foreach (var group in QueryOptional("SELECT * FROM " + HyperVNames.VirtualSystemCollection))
+        foreach (var group in _host.QueryOptional("SELECT * FROM " + HyperVNames.VirtualSystemCollection))
         {
             var groupId = WmiValues.ToText(group["CollectionID"]) ?? string.Empty;
-            foreach (var snapshotCollection in Connection.GetRelated(RequirePath(group), HyperVNames.SnapshotOfVirtualSystemCollection, HyperVNames.SnapshotCollection, "Antecedent", "Dependent"))
+            foreach (var snapshotCollection in _host.Wmi.GetRelated(HyperVHost.RequirePath(group), HyperVNames.SnapshotOfVirtualSystemCollection, HyperVNames.SnapshotCollection, "Antecedent", "Dependent"))
             {
                 var info = ReadSnapshotCollection(snapshotCollection, groupId, vmNames);
                 grouped.UnionWith(info.Members.Select(m => m.SnapshotId));
@@ -53,11 +64,11 @@ internal sealed partial class HyperVHypervisor
             }
         }
 
-        foreach (var vm in Connection.Query("SELECT * FROM " + HyperVNames.ComputerSystem).Where(IsVirtualMachine))
+        foreach (var vm in _host.Wmi.Query("SELECT * FROM " + HyperVNames.ComputerSystem).Where(HyperVHost.IsVirtualMachine))
         {
-            foreach (var settings in Connection.GetRelated(RequirePath(vm), HyperVNames.SnapshotOfVirtualSystem, HyperVNames.VirtualSystemSettingData, "Antecedent", "Dependent"))
+            foreach (var settings in _host.Wmi.GetRelated(HyperVHost.RequirePath(vm), HyperVNames.SnapshotOfVirtualSystem, HyperVNames.VirtualSystemSettingData, "Antecedent", "Dependent"))
             {
-                if (!IsSnapshotSettings(settings))
+                if (!HyperVHost.IsSnapshotSettings(settings))
                 {
                     continue;
                 }
@@ -77,11 +88,11 @@ internal sealed partial class HyperVHypervisor
             .OrderBy(s => s.CreatedAt)
             .ThenBy(s => s.Id, StringComparer.Ordinal)];
         return result;
-    });
+    }
 
     private IEnumerable<VirtualMachineInfo> ReadVirtualMachines() =>
-        Connection.Query("SELECT * FROM " + HyperVNames.ComputerSystem)
-            .Where(IsVirtualMachine)
+        _host.Wmi.Query("SELECT * FROM " + HyperVNames.ComputerSystem)
+            .Where(HyperVHost.IsVirtualMachine)
             .Select(vm =>
             {
                 var enabledState = WmiValues.ToUInt32(vm["EnabledState"]) ?? 0;
@@ -96,22 +107,22 @@ internal sealed partial class HyperVHypervisor
     private List<VmCollectionInfo> ReadCollections()
     {
         var collections = new List<VmCollectionInfo>();
-        foreach (var group in QueryOptional("SELECT * FROM " + HyperVNames.VirtualSystemCollection))
+        foreach (var group in _host.QueryOptional("SELECT * FROM " + HyperVNames.VirtualSystemCollection))
         {
             collections.Add(new VmCollectionInfo(
                 WmiValues.ToText(group["CollectionID"]) ?? string.Empty,
                 WmiValues.ToText(group["ElementName"]) ?? string.Empty,
                 CollectionKind.VmCollection,
-                MemberVmIds(group)));
+                _host.MemberVmIds(group)));
         }
 
-        foreach (var group in QueryOptional("SELECT * FROM " + HyperVNames.ManagementCollection))
+        foreach (var group in _host.QueryOptional("SELECT * FROM " + HyperVNames.ManagementCollection))
         {
             // A group of groups lists the VMs of its child groups (Msvm_CollectedCollections, reference §4.3).
             var members = new List<string>();
-            foreach (var child in Connection.GetRelated(RequirePath(group), HyperVNames.CollectedCollections, HyperVNames.VirtualSystemCollection, "Collection", "Member"))
+            foreach (var child in _host.Wmi.GetRelated(HyperVHost.RequirePath(group), HyperVNames.CollectedCollections, HyperVNames.VirtualSystemCollection, "Collection", "Member"))
             {
-                members.AddRange(MemberVmIds(child).Where(id => !members.Contains(id, StringComparer.OrdinalIgnoreCase)));
+                members.AddRange(_host.MemberVmIds(child).Where(id => !members.Contains(id, StringComparer.OrdinalIgnoreCase)));
             }
 
             collections.Add(new VmCollectionInfo(
@@ -124,14 +135,9 @@ internal sealed partial class HyperVHypervisor
         return collections;
     }
 
-    private List<string> MemberVmIds(IWmiObject group) =>
-        [.. Connection.GetRelated(RequirePath(group), HyperVNames.CollectedVirtualSystems, HyperVNames.ComputerSystem, "Collection", "Member")
-            .Where(IsVirtualMachine)
-            .Select(vm => WmiValues.ToText(vm["Name"])!)];
-
     private SnapshotInfo ReadSnapshotCollection(IWmiObject snapshotCollection, string? groupId, IReadOnlyDictionary<string, string> vmNames)
     {
-        var members = Connection.GetRelated(RequirePath(snapshotCollection), HyperVNames.CollectedSnapshots, HyperVNames.VirtualSystemSettingData, "Collection", "Member");
+        var members = _host.Wmi.GetRelated(HyperVHost.RequirePath(snapshotCollection), HyperVNames.CollectedSnapshots, HyperVNames.VirtualSystemSettingData, "Collection", "Member");
         var memberInfos = members.Select(m => ReadVmSnapshot(m, vmNames)).OrderBy(m => m.Members[0].VmName, StringComparer.OrdinalIgnoreCase).ToList();
         var kind = memberInfos.Count > 0 && memberInfos.All(m => m.Kind == SnapshotKind.Recovery) ? SnapshotKind.Recovery : SnapshotKind.Standard;
         var created = memberInfos.Count > 0 ? memberInfos.Min(m => m.CreatedAt) : DateTimeOffset.MinValue;
@@ -157,7 +163,7 @@ internal sealed partial class HyperVHypervisor
 
     private static SnapshotInfo ReadVmSnapshot(IWmiObject settings, IReadOnlyDictionary<string, string> vmNames)
     {
-        var id = SnapshotIdOf(WmiValues.ToText(settings["InstanceID"]) ?? string.Empty);
+        var id = HyperVHost.SnapshotIdOf(WmiValues.ToText(settings["InstanceID"]) ?? string.Empty);
         var vmId = WmiValues.ToText(settings["VirtualSystemIdentifier"]) ?? string.Empty;
         var kind = string.Equals(WmiValues.ToText(settings["VirtualSystemType"]), HyperVNames.RecoverySnapshotType, StringComparison.Ordinal)
             ? SnapshotKind.Recovery

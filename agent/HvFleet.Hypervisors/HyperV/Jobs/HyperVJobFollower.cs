@@ -1,7 +1,7 @@
 using HvFleet.Hypervisors.HyperV.Wmi;
 using Microsoft.Extensions.Logging;
 
-namespace HvFleet.Hypervisors.HyperV;
+namespace HvFleet.Hypervisors.HyperV.Jobs;
 
 /// <summary>
 /// Follows an Msvm_ConcreteJob to its end (reference §5.5, "recommended agent logic"): poll at a short
@@ -19,14 +19,15 @@ internal sealed partial class HyperVJobFollower
     private const uint StateService = 11;
     private const uint StateCompletedWithWarnings = 32768;
 
-    private readonly HyperVHypervisor _owner;
+    private readonly IWmiConnection _connection;
     private readonly HyperVOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public HyperVJobFollower(HyperVHypervisor owner, HyperVOptions options, TimeProvider time, ILogger logger)
+    /// <summary>A follower of the jobs of the host behind <paramref name="connection"/> (the WMI seam, nothing of the backend).</summary>
+    public HyperVJobFollower(IWmiConnection connection, HyperVOptions options, TimeProvider time, ILogger logger)
     {
-        _owner = owner;
+        _connection = connection;
         _options = options;
         _time = time;
         _logger = logger;
@@ -37,7 +38,7 @@ internal sealed partial class HyperVJobFollower
     /// </summary>
     public async Task<JobCompletion> FollowAsync(string jobPath, BackendOperationKind operation, HyperVResumeState? state, IOperationObserver observer, CancellationToken cancellationToken)
     {
-        var job = _owner.Connection.GetObject(jobPath) ?? throw Vanished(jobPath, "before it could be read");
+        var job = _connection.GetObject(jobPath) ?? throw Vanished(jobPath, "before it could be read");
         var instanceId = WmiValues.ToText(job["InstanceID"]) ?? jobPath;
         LogJobStarted(_logger, instanceId, operation, state?.Target);
         try
@@ -56,7 +57,7 @@ internal sealed partial class HyperVJobFollower
 
     /// <summary>Finds a job by InstanceID (after an agent restart); null when Hyper-V no longer has it.</summary>
     public IWmiObject? Find(string instanceId) =>
-        HyperVHypervisor.FirstOf(_owner.Connection.Query($"SELECT * FROM {HyperVNames.ConcreteJob} WHERE InstanceID = {WmiValues.QuoteWql(instanceId)}"));
+        _connection.Query($"SELECT * FROM {HyperVNames.ConcreteJob} WHERE InstanceID = {WmiValues.QuoteWql(instanceId)}") is { Count: > 0 } found ? found[0] : null;
 
     public async Task<JobCompletion> FollowBoundAsync(IWmiObject job, string instanceId, IOperationObserver observer, CancellationToken cancellationToken)
     {
@@ -232,7 +233,7 @@ internal sealed partial class HyperVJobFollower
         Add(WmiValues.ToText(job["ErrorDescription"]));
         try
         {
-            var output = _owner.Connection.InvokeMethod(jobPath, "GetErrorEx", null);
+            var output = _connection.InvokeMethod(jobPath, "GetErrorEx", null);
             if (WmiValues.ToUInt32(output["ReturnValue"]) == HyperVCodes.Completed)
             {
                 foreach (var error in WmiValues.ToStrings(output["Errors"]))
@@ -310,11 +311,11 @@ internal sealed partial class HyperVJobFollower
         try
         {
             var path = job.Path ?? throw new WmiException(WmiErrorKind.NotFound, "job has no path");
-            var input = _owner.Connection.GetMethodParameters(path, "RequestStateChange");
+            var input = _connection.GetMethodParameters(path, "RequestStateChange");
             input["RequestedState"] = requestedState;
 
             // TimeoutPeriod stays null: a non-null value may be refused with 4098 (reference §5.3).
-            var output = _owner.Connection.InvokeMethod(path, "RequestStateChange", input);
+            var output = _connection.InvokeMethod(path, "RequestStateChange", input);
             var returnValue = WmiValues.ToUInt32(output["ReturnValue"]) ?? uint.MaxValue;
             LogStateChangeRequested(_logger, instanceId, requestedState, returnValue);
             return returnValue is HyperVCodes.Completed or HyperVCodes.JobStarted;

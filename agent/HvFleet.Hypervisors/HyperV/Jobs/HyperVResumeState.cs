@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace HvFleet.Hypervisors.HyperV;
+namespace HvFleet.Hypervisors.HyperV.Jobs;
 
 /// <summary>
 /// What the backend needs to finish an operation after an agent restart, kept as JSON in

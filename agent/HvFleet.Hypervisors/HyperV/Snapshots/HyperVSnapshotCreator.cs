@@ -1,14 +1,39 @@
+using HvFleet.Hypervisors.HyperV.Jobs;
 using HvFleet.Hypervisors.HyperV.Wmi;
 using Microsoft.Extensions.Logging;
 
-namespace HvFleet.Hypervisors.HyperV;
+namespace HvFleet.Hypervisors.HyperV.Snapshots;
 
-internal sealed partial class HyperVHypervisor
+/// <summary>
+/// Creates Hyper-V checkpoints: of a VM group (Msvm_CollectionSnapshotService) or of VMs one by
+/// one (Msvm_VirtualSystemSnapshotService), names them and records the job's identity on them,
+/// and finishes an interrupted one after an agent restart.
+/// </summary>
+internal sealed partial class HyperVSnapshotCreator
 {
     /// <summary>Hyper-V's limit on a checkpoint name (VSSD ElementName, reference §3.3).</summary>
     private const int MaxSnapshotNameLength = 100;
 
-    public Task<OperationResult> CreateSnapshotAsync(SnapshotRequest request, IOperationObserver observer, CancellationToken cancellationToken) => GuardAsync(async () =>
+    private readonly HyperVHost _host;
+    private readonly HyperVJobFollower _jobs;
+    private readonly KeyedLocks _locks;
+    private readonly ILogger _logger;
+
+    /// <summary>What the host's group CreateSnapshot accepted as SnapshotSettings (reference §9); learnt once per host.</summary>
+    private volatile CollectionSettingsMode _collectionSettingsMode = CollectionSettingsMode.Unknown;
+
+    public HyperVSnapshotCreator(HyperVHost host, HyperVJobFollower jobs, KeyedLocks locks, ILogger logger)
+    {
+        _host = host;
+        _jobs = jobs;
+        _locks = locks;
+        _logger = logger;
+    }
+
+    /// <summary>What group snapshots' SnapshotSettings the host was found to accept (for tests and diagnostics).</summary>
+    public CollectionSettingsMode LearntCollectionSettingsMode => _collectionSettingsMode;
+
+    public async Task<OperationResult> CreateSnapshotAsync(SnapshotRequest request, IOperationObserver observer, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (request.Name is { Length: > MaxSnapshotNameLength })
@@ -37,7 +62,7 @@ internal sealed partial class HyperVHypervisor
         // Resolve every VM first, so that an unknown id fails before anything is checkpointed.
         foreach (var id in request.Target.VmIds)
         {
-            _ = FindVm(id) ?? throw HypervisorException.NotFound($"Virtual machine '{id}' not found.");
+            _ = _host.FindVm(id) ?? throw HypervisorException.NotFound($"Virtual machine '{id}' not found.");
         }
 
         var state = new HyperVResumeState
@@ -52,7 +77,32 @@ internal sealed partial class HyperVHypervisor
         var result = await SnapshotVmsFromAsync(state, 0, [], [], progress, cancellationToken);
         progress.Complete();
         return result;
-    });
+    }
+
+    /// <summary>Finishes a checkpoint: the interrupted job, its name, and the VMs after it.</summary>
+    public async Task<OperationResult> ResumeAsync(IWmiObject job, string instanceId, HyperVResumeState state, ProgressObserver progress, CancellationToken cancellationToken)
+    {
+        if (state.Steps is { Count: > 0 } vmIds)
+        {
+            progress.Step(state.Step, vmIds.Count);
+        }
+
+        var completion = await _jobs.FollowBoundAsync(job, instanceId, progress, cancellationToken);
+        var warnings = new List<string>(completion.Warnings);
+        if (state.Steps is null)
+        {
+            var created = CreatedSnapshotIds(completion.JobPath);
+            foreach (var id in created)
+            {
+                await LabelCollectionSnapshotAsync(id, state.Name, state.Origin, warnings, cancellationToken);
+            }
+
+            return new OperationResult(created, Warnings: warnings);
+        }
+
+        var done = new List<string>(state.Done ?? []) { await LabelVmSnapshotAsync(CreatedVmSnapshotPath(completion.JobPath), state.Target, state.Name, state.Origin, warnings, cancellationToken) };
+        return await SnapshotVmsFromAsync(state, state.Step + 1, done, warnings, progress, cancellationToken);
+    }
 
     /// <summary>Checkpoints the VMs of <paramref name="state"/> from step <paramref name="first"/> on, one job each.</summary>
     private async Task<OperationResult> SnapshotVmsFromAsync(HyperVResumeState state, int first, List<string> done, List<string> warnings, ProgressObserver progress, CancellationToken cancellationToken)
@@ -61,7 +111,7 @@ internal sealed partial class HyperVHypervisor
         for (var i = first; i < vmIds.Count; i++)
         {
             progress.Step(i, vmIds.Count);
-            var vm = FindVm(vmIds[i]) ?? throw HypervisorException.NotFound($"Virtual machine '{vmIds[i]}' not found.");
+            var vm = _host.FindVm(vmIds[i]) ?? throw HypervisorException.NotFound($"Virtual machine '{vmIds[i]}' not found.");
 
             // Hyper-V refuses a second checkpoint of a VM while one runs: queue ours per VM.
             using var vmLock = await _locks.AcquireAsync(["vm:" + vmIds[i]], cancellationToken);
@@ -74,16 +124,16 @@ internal sealed partial class HyperVHypervisor
 
     private async Task<OperationResult> CreateCollectionSnapshotAsync(SnapshotRequest request, string collectionId, IOperationObserver observer, CancellationToken cancellationToken)
     {
-        var group = FindCollection(HyperVNames.VirtualSystemCollection, collectionId);
+        var group = _host.FindCollection(HyperVNames.VirtualSystemCollection, collectionId);
         if (group is null)
         {
-            throw FindCollection(HyperVNames.ManagementCollection, collectionId) is null
+            throw _host.FindCollection(HyperVNames.ManagementCollection, collectionId) is null
                 ? HypervisorException.NotFound($"VM group '{collectionId}' not found.")
                 : HypervisorException.InvalidParameter($"VM group '{collectionId}' is a group of groups; checkpoint its member groups instead.");
         }
 
-        var groupPath = RequirePath(group);
-        using var memberLocks = await _locks.AcquireAsync(MemberVmIds(group).Select(id => "vm:" + id), cancellationToken);
+        var groupPath = HyperVHost.RequirePath(group);
+        using var memberLocks = await _locks.AcquireAsync(_host.MemberVmIds(group).Select(id => "vm:" + id), cancellationToken);
         var before = SnapshotCollectionIds(groupPath);
         var warnings = new List<string>();
         var snapshotType = request.Kind == SnapshotKind.Recovery ? HyperVValues.CollectionSnapshotRecovery : HyperVValues.CollectionSnapshotStandard;
@@ -94,7 +144,7 @@ internal sealed partial class HyperVHypervisor
         var first = mode != CollectionSettingsMode.Unknown
             ? mode
             : request.Consistency == ConsistencyLevel.Default ? CollectionSettingsMode.EmptyString : CollectionSettingsMode.EmbeddedSettings;
-        MethodCall call;
+        HyperVMethodCall call;
         try
         {
             call = InvokeCollectionSnapshot(groupPath, collectionId, snapshotType, first, request.Consistency);
@@ -117,18 +167,18 @@ internal sealed partial class HyperVHypervisor
         if (call.StartedJob)
         {
             var state = new HyperVResumeState { Target = collectionId, Kind = request.Kind, Consistency = request.Consistency, Name = request.Name, Origin = request.Origin };
-            var job = await _jobs.FollowAsync(RequireJobPath(call), BackendOperationKind.CreateSnapshot, state, observer, cancellationToken);
+            var job = await _jobs.FollowAsync(HyperVHost.RequireJobPath(call), BackendOperationKind.CreateSnapshot, state, observer, cancellationToken);
             warnings.AddRange(job.Warnings);
 
             // ResultingSnapshotCollection may be empty after a job (reference §1.1, §9): the job's
             // Msvm_AffectedJobElement associators name what it created.
-            resultPath ??= Connection.GetRelated(job.JobPath, HyperVNames.AffectedJobElement, HyperVNames.SnapshotCollection, "AffectingElement", "AffectedElement")
+            resultPath ??= _host.Wmi.GetRelated(job.JobPath, HyperVNames.AffectedJobElement, HyperVNames.SnapshotCollection, "AffectingElement", "AffectedElement")
                 .Select(o => o.Path)
                 .FirstOrDefault(p => p is not null);
         }
 
         string snapshotId;
-        if (resultPath is not null && Connection.GetObject(resultPath) is { } created)
+        if (resultPath is not null && _host.Wmi.GetObject(resultPath) is { } created)
         {
             snapshotId = WmiValues.ToText(created["CollectionID"]) ?? string.Empty;
         }
@@ -149,8 +199,8 @@ internal sealed partial class HyperVHypervisor
         return new OperationResult([snapshotId], Warnings: warnings);
     }
 
-    private MethodCall InvokeCollectionSnapshot(string groupPath, string collectionId, ushort snapshotType, CollectionSettingsMode mode, ConsistencyLevel consistency) =>
-        Invoke(HyperVNames.CollectionSnapshotService, "CreateSnapshot", HyperVCodeFamily.Cim, $"VM group '{collectionId}'", input =>
+    private HyperVMethodCall InvokeCollectionSnapshot(string groupPath, string collectionId, ushort snapshotType, CollectionSettingsMode mode, ConsistencyLevel consistency) =>
+        _host.Invoke(HyperVNames.CollectionSnapshotService, "CreateSnapshot", HyperVCodeFamily.Cim, $"VM group '{collectionId}'", input =>
         {
             input["Collection"] = groupPath;
             input["SnapshotType"] = snapshotType;
@@ -161,8 +211,8 @@ internal sealed partial class HyperVHypervisor
     private async Task<string> CreateVmSnapshotAsync(IWmiObject vm, HyperVResumeState state, List<string> warnings, IOperationObserver observer, CancellationToken cancellationToken)
     {
         var vmId = WmiValues.ToText(vm["Name"])!;
-        var vmPath = RequirePath(vm);
-        var call = Invoke(HyperVNames.VirtualSystemSnapshotService, "CreateSnapshot", HyperVCodeFamily.Cim, $"VM '{vmId}'", input =>
+        var vmPath = HyperVHost.RequirePath(vm);
+        var call = _host.Invoke(HyperVNames.VirtualSystemSnapshotService, "CreateSnapshot", HyperVCodeFamily.Cim, $"VM '{vmId}'", input =>
         {
             input["AffectedSystem"] = vmPath;
 
@@ -174,7 +224,7 @@ internal sealed partial class HyperVHypervisor
         string? resultPath = WmiValues.ToText(call.OutParameters["ResultingSnapshot"]) is { Length: > 0 } direct ? direct : null;
         if (call.StartedJob)
         {
-            var job = await _jobs.FollowAsync(RequireJobPath(call), BackendOperationKind.CreateSnapshot, state, observer, cancellationToken);
+            var job = await _jobs.FollowAsync(HyperVHost.RequireJobPath(call), BackendOperationKind.CreateSnapshot, state, observer, cancellationToken);
             warnings.AddRange(job.Warnings);
             resultPath ??= CreatedVmSnapshotPath(job.JobPath);
         }
@@ -183,22 +233,22 @@ internal sealed partial class HyperVHypervisor
     }
 
     private string? CreatedVmSnapshotPath(string jobPath) =>
-        Connection.GetRelated(jobPath, HyperVNames.AffectedJobElement, HyperVNames.VirtualSystemSettingData, "AffectingElement", "AffectedElement")
-            .Where(IsSnapshotSettings)
+        _host.Wmi.GetRelated(jobPath, HyperVNames.AffectedJobElement, HyperVNames.VirtualSystemSettingData, "AffectingElement", "AffectedElement")
+            .Where(HyperVHost.IsSnapshotSettings)
             .Select(o => o.Path)
             .FirstOrDefault(p => p is not null);
 
     /// <summary>Binds the created VSSD, names it when asked, records the job's identity on it, and returns our snapshot id for it.</summary>
     private async Task<string> LabelVmSnapshotAsync(string? snapshotPath, string vmId, string? name, SnapshotOrigin? origin, List<string> warnings, CancellationToken cancellationToken)
     {
-        var snapshot = (snapshotPath is null ? null : Connection.GetObject(snapshotPath))
+        var snapshot = (snapshotPath is null ? null : _host.Wmi.GetObject(snapshotPath))
             ?? throw new HypervisorException(
                 HypervisorErrorKind.Failed,
                 HyperVCodes.MsvmStatusUnknown,
                 HyperVCodeFamily.Agent,
                 $"The checkpoint of VM '{vmId}' completed but the job named no resulting snapshot.");
         await LabelAsync(snapshot, name, origin, warnings, cancellationToken);
-        return SnapshotIdOf(WmiValues.ToText(snapshot["InstanceID"]) ?? string.Empty);
+        return HyperVHost.SnapshotIdOf(WmiValues.ToText(snapshot["InstanceID"]) ?? string.Empty);
     }
 
     /// <summary>
@@ -207,12 +257,12 @@ internal sealed partial class HyperVHypervisor
     /// </summary>
     private async Task LabelCollectionSnapshotAsync(string snapshotId, string? name, SnapshotOrigin? origin, List<string> warnings, CancellationToken cancellationToken)
     {
-        if ((name is null && origin is null) || FindCollection(HyperVNames.SnapshotCollection, snapshotId) is not { } snapshotCollection)
+        if ((name is null && origin is null) || _host.FindCollection(HyperVNames.SnapshotCollection, snapshotId) is not { } snapshotCollection)
         {
             return;
         }
 
-        foreach (var member in Connection.GetRelated(RequirePath(snapshotCollection), HyperVNames.CollectedSnapshots, HyperVNames.VirtualSystemSettingData, "Collection", "Member"))
+        foreach (var member in _host.Wmi.GetRelated(HyperVHost.RequirePath(snapshotCollection), HyperVNames.CollectedSnapshots, HyperVNames.VirtualSystemSettingData, "Collection", "Member"))
         {
             await LabelAsync(member, name, origin, warnings, cancellationToken);
         }
@@ -227,7 +277,7 @@ internal sealed partial class HyperVHypervisor
         IWmiObject settings;
         try
         {
-            settings = Connection.CreateInstance(HyperVNames.VirtualSystemSnapshotSettingData);
+            settings = _host.Wmi.CreateInstance(HyperVNames.VirtualSystemSnapshotSettingData);
         }
         catch (WmiException ex) when (ex.Kind == WmiErrorKind.InvalidClass)
         {
@@ -266,7 +316,7 @@ internal sealed partial class HyperVHypervisor
         }
         catch (Exception ex) when (ex is HypervisorException or WmiException)
         {
-            var id = SnapshotIdOf(WmiValues.ToText(snapshot["InstanceID"]) ?? string.Empty);
+            var id = HyperVHost.SnapshotIdOf(WmiValues.ToText(snapshot["InstanceID"]) ?? string.Empty);
             LogOriginNotRecorded(_logger, id, ex);
             warnings.Add($"Checkpoint {id} does not carry the job's identity (Hyper-V refused its Notes: {ex.Message}); after a crash it cannot be matched to this job.");
             snapshot.Refresh();
@@ -290,25 +340,32 @@ internal sealed partial class HyperVHypervisor
         }
 
         var text = snapshot.GetEmbeddedText();
-        var call = Invoke(HyperVNames.VirtualSystemManagementService, "ModifySystemSettings", HyperVCodeFamily.Msvm, name is null ? "labelling checkpoint" : $"renaming checkpoint to '{name}'", input =>
+        var call = _host.Invoke(HyperVNames.VirtualSystemManagementService, "ModifySystemSettings", HyperVCodeFamily.Msvm, name is null ? "labelling checkpoint" : $"renaming checkpoint to '{name}'", input =>
             input["SystemSettings"] = text);
         if (call.StartedJob)
         {
             // A helper job: the caller follows the checkpoint, so its id is not reported for re-attach.
-            await _jobs.FollowAsync(RequireJobPath(call), BackendOperationKind.CreateSnapshot, null, NullObserver.Instance, cancellationToken);
+            await _jobs.FollowAsync(HyperVHost.RequireJobPath(call), BackendOperationKind.CreateSnapshot, null, NullObserver.Instance, cancellationToken);
         }
     }
 
     private HashSet<string> SnapshotCollectionIds(string groupPath) =>
-        [.. Connection.GetRelated(groupPath, HyperVNames.SnapshotOfVirtualSystemCollection, HyperVNames.SnapshotCollection, "Antecedent", "Dependent")
+        [.. _host.Wmi.GetRelated(groupPath, HyperVNames.SnapshotOfVirtualSystemCollection, HyperVNames.SnapshotCollection, "Antecedent", "Dependent")
             .Select(s => WmiValues.ToText(s["CollectionID"]) ?? string.Empty)];
 
-    private static string RequireJobPath(MethodCall call) =>
-        call.JobPath ?? throw new HypervisorException(HypervisorErrorKind.Failed, HyperVCodes.MsvmStatusUnknown, HyperVCodeFamily.Agent, $"{call.Method} returned 4096 without a Job reference.");
+    /// <summary>What a finished checkpoint job created, from its Msvm_AffectedJobElement associators.</summary>
+    private List<string> CreatedSnapshotIds(string jobPath)
+    {
+        var collections = _host.Wmi.GetRelated(jobPath, HyperVNames.AffectedJobElement, HyperVNames.SnapshotCollection, "AffectingElement", "AffectedElement")
+            .Select(c => WmiValues.ToText(c["CollectionID"]) ?? string.Empty)
+            .ToList();
+        if (collections.Count > 0)
+        {
+            return collections;
+        }
 
-    [LoggerMessage(EventId = 4111, EventName = "HyperVOriginNotRecorded", Level = LogLevel.Warning, Message = "Checkpoint {SnapshotId} could not be given the job's identity in its Notes")]
-    private static partial void LogOriginNotRecorded(ILogger logger, string snapshotId, Exception exception);
-
-    [LoggerMessage(EventId = 4110, EventName = "HyperVCollectionSettingsFallback", Level = LogLevel.Information, Message = "Group CreateSnapshot refused SnapshotSettings as {Refused}; retrying as {Retried}")]
-    private static partial void LogSettingsFallback(ILogger logger, CollectionSettingsMode refused, CollectionSettingsMode retried);
+        return [.. _host.Wmi.GetRelated(jobPath, HyperVNames.AffectedJobElement, HyperVNames.VirtualSystemSettingData, "AffectingElement", "AffectedElement")
+            .Where(HyperVHost.IsSnapshotSettings)
+            .Select(s => HyperVHost.SnapshotIdOf(WmiValues.ToText(s["InstanceID"]) ?? string.Empty))];
+    }
 }

@@ -1,6 +1,6 @@
 using HvFleet.Hypervisors.Confinement;
 
-namespace HvFleet.Hypervisors.HyperV;
+namespace HvFleet.Hypervisors.HyperV.Export;
 
 /// <summary>
 /// Where an export goes on the local host. The agent creates a staging folder beside the target,

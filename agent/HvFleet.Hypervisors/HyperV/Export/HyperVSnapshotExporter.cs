@@ -1,10 +1,28 @@
+using HvFleet.Hypervisors.HyperV.Jobs;
 using HvFleet.Hypervisors.HyperV.Wmi;
 
-namespace HvFleet.Hypervisors.HyperV;
+namespace HvFleet.Hypervisors.HyperV.Export;
 
-internal sealed partial class HyperVHypervisor
+/// <summary>
+/// Exports Hyper-V checkpoints into a staging folder beside the target and moves it into place: a
+/// group checkpoint in one ExportSnapshot, or member by member when the group settings class lacks
+/// what the request needs; a VM checkpoint with ExportSystemDefinition. Finishes an interrupted
+/// export after an agent restart.
+/// </summary>
+internal sealed class HyperVSnapshotExporter
 {
-    public Task<OperationResult> ExportSnapshotAsync(ExportRequest request, IOperationObserver observer, CancellationToken cancellationToken) => GuardAsync(async () =>
+    private readonly HyperVHost _host;
+    private readonly HyperVJobFollower _jobs;
+    private readonly HyperVOptions _options;
+
+    public HyperVSnapshotExporter(HyperVHost host, HyperVJobFollower jobs, HyperVOptions options)
+    {
+        _host = host;
+        _jobs = jobs;
+        _options = options;
+    }
+
+    public async Task<OperationResult> ExportSnapshotAsync(ExportRequest request, IOperationObserver observer, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (string.IsNullOrWhiteSpace(request.ExportDirectory) || !System.IO.Path.IsPathFullyQualified(request.ExportDirectory))
@@ -13,8 +31,8 @@ internal sealed partial class HyperVHypervisor
         }
 
         // Everything is resolved and checked before anything is written.
-        var collection = FindCollection(HyperVNames.SnapshotCollection, request.SnapshotId);
-        var vmSnapshot = collection is null ? FindVmSnapshot(request.SnapshotId) : null;
+        var collection = _host.FindCollection(HyperVNames.SnapshotCollection, request.SnapshotId);
+        var vmSnapshot = collection is null ? _host.FindVmSnapshot(request.SnapshotId) : null;
         if (collection is null && vmSnapshot is null)
         {
             throw HypervisorException.NotFound($"Snapshot '{request.SnapshotId}' not found.");
@@ -24,7 +42,7 @@ internal sealed partial class HyperVHypervisor
         var target = ExportTarget.Prepare(request.ExportDirectory, request.Overwrite, IsLocalHost, request.ExportRoot);
         var snapshotId = collection is not null
             ? WmiValues.ToText(collection["CollectionID"]) ?? request.SnapshotId
-            : SnapshotIdOf(WmiValues.ToText(vmSnapshot!["InstanceID"]) ?? request.SnapshotId);
+            : HyperVHost.SnapshotIdOf(WmiValues.ToText(vmSnapshot!["InstanceID"]) ?? request.SnapshotId);
         var state = new HyperVResumeState { Target = snapshotId, Staging = target.Staging, ExportDirectory = request.ExportDirectory, Options = request.Options };
         try
         {
@@ -39,7 +57,35 @@ internal sealed partial class HyperVHypervisor
             target.Rollback();
             throw;
         }
-    });
+    }
+
+    /// <summary>Finishes an export (one with an export directory): the interrupted job, the member exports after it, and the move into place.</summary>
+    public async Task<OperationResult> ResumeAsync(IWmiObject job, string instanceId, HyperVResumeState state, ProgressObserver progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state.ExportDirectory);
+        var target = ExportTarget.Resume(state.Staging, state.ExportDirectory);
+        try
+        {
+            if (state.Steps is { Count: > 0 } members)
+            {
+                progress.Step(state.Step, members.Count);
+            }
+
+            var completion = await _jobs.FollowBoundAsync(job, instanceId, progress, cancellationToken);
+            var warnings = new List<string>(completion.Warnings);
+            if (state.Steps is not null)
+            {
+                await ExportMembersFromAsync(state, state.Step + 1, target.WorkingDirectory, warnings, progress, cancellationToken);
+            }
+
+            return FinishExport(target, state, warnings, progress);
+        }
+        catch
+        {
+            target.Rollback();
+            throw;
+        }
+    }
 
     private static OperationResult FinishExport(ExportTarget target, HyperVResumeState state, List<string> warnings, ProgressObserver progress)
     {
@@ -61,7 +107,7 @@ internal sealed partial class HyperVHypervisor
     {
         var options = state.Options!;
         var snapshotId = state.Target;
-        var path = RequirePath(snapshotCollection);
+        var path = HyperVHost.RequirePath(snapshotCollection);
         var baseCollection = ResolveCollectionDifferentialBase(snapshotCollection, options);
         var warnings = new List<string>();
 
@@ -69,15 +115,15 @@ internal sealed partial class HyperVHypervisor
         if (needsPerVm)
         {
             warnings.Add("The group settings class has no CreateVmExportSubdirectory, CopyVmRuntimeInformation or CaptureLiveState (reference §8.3); the group checkpoint was exported VM by VM.");
-            var members = Connection.GetRelated(path, HyperVNames.CollectedSnapshots, HyperVNames.VirtualSystemSettingData, "Collection", "Member")
-                .Select(m => SnapshotIdOf(WmiValues.ToText(m["InstanceID"]) ?? string.Empty))
+            var members = _host.Wmi.GetRelated(path, HyperVNames.CollectedSnapshots, HyperVNames.VirtualSystemSettingData, "Collection", "Member")
+                .Select(m => HyperVHost.SnapshotIdOf(WmiValues.ToText(m["InstanceID"]) ?? string.Empty))
                 .ToList();
             var perVm = state with { Steps = members, DifferentialBase = baseCollection is null ? null : WmiValues.ToText(baseCollection["CollectionID"]) };
             await ExportMembersFromAsync(perVm, 0, directory, warnings, progress, cancellationToken);
             return warnings;
         }
 
-        var settings = Connection.CreateInstance(HyperVNames.CollectionSnapshotExportSettingData);
+        var settings = _host.Wmi.CreateInstance(HyperVNames.CollectionSnapshotExportSettingData);
         settings["CopyVmStorage"] = options.CopyVmStorage;
 
         // Collection numbering: 1 PreserveChain, 2 Merge (uint16), unlike the per-VM class's 0/1 (§8.2).
@@ -88,11 +134,11 @@ internal sealed partial class HyperVHypervisor
 
         if (baseCollection is not null)
         {
-            settings["DifferentialBackupBase"] = RequirePath(baseCollection);
+            settings["DifferentialBackupBase"] = HyperVHost.RequirePath(baseCollection);
         }
 
         var settingsText = settings.GetEmbeddedText();
-        var call = Invoke(HyperVNames.CollectionSnapshotService, "ExportSnapshot", HyperVCodeFamily.Cim, $"snapshot collection '{snapshotId}'", input =>
+        var call = _host.Invoke(HyperVNames.CollectionSnapshotService, "ExportSnapshot", HyperVCodeFamily.Cim, $"snapshot collection '{snapshotId}'", input =>
         {
             input["SnapshotCollection"] = path;
             input["ExportDirectory"] = directory;
@@ -100,7 +146,7 @@ internal sealed partial class HyperVHypervisor
         });
         if (call.StartedJob)
         {
-            var job = await _jobs.FollowAsync(RequireJobPath(call), BackendOperationKind.ExportSnapshot, state, progress, cancellationToken);
+            var job = await _jobs.FollowAsync(HyperVHost.RequireJobPath(call), BackendOperationKind.ExportSnapshot, state, progress, cancellationToken);
             warnings.AddRange(job.Warnings);
         }
 
@@ -111,12 +157,12 @@ internal sealed partial class HyperVHypervisor
     private async Task ExportMembersFromAsync(HyperVResumeState state, int first, string directory, List<string> warnings, ProgressObserver progress, CancellationToken cancellationToken)
     {
         var members = state.Steps!;
-        var baseMembers = state.DifferentialBase is { } baseId && FindCollection(HyperVNames.SnapshotCollection, baseId) is { } baseCollection
-            ? Connection.GetRelated(RequirePath(baseCollection), HyperVNames.CollectedSnapshots, HyperVNames.VirtualSystemSettingData, "Collection", "Member")
+        var baseMembers = state.DifferentialBase is { } baseId && _host.FindCollection(HyperVNames.SnapshotCollection, baseId) is { } baseCollection
+            ? _host.Wmi.GetRelated(HyperVHost.RequirePath(baseCollection), HyperVNames.CollectedSnapshots, HyperVNames.VirtualSystemSettingData, "Collection", "Member")
             : [];
         for (var i = first; i < members.Count; i++)
         {
-            var member = FindVmSnapshot(members[i]) ?? throw HypervisorException.NotFound($"Checkpoint '{members[i]}' of group checkpoint '{state.Target}' not found.");
+            var member = _host.FindVmSnapshot(members[i]) ?? throw HypervisorException.NotFound($"Checkpoint '{members[i]}' of group checkpoint '{state.Target}' not found.");
             var vmId = WmiValues.ToText(member["VirtualSystemIdentifier"]);
             var baseMember = baseMembers.FirstOrDefault(b => string.Equals(WmiValues.ToText(b["VirtualSystemIdentifier"]), vmId, StringComparison.OrdinalIgnoreCase));
             if (state.DifferentialBase is not null && baseMember is null)
@@ -125,7 +171,7 @@ internal sealed partial class HyperVHypervisor
             }
 
             progress.Step(i, members.Count);
-            warnings.AddRange(await ExportVmSnapshotAsync(member, state.Options!, baseMember is null ? null : RequirePath(baseMember), directory, state with { Step = i }, progress, cancellationToken));
+            warnings.AddRange(await ExportVmSnapshotAsync(member, state.Options!, baseMember is null ? null : HyperVHost.RequirePath(baseMember), directory, state with { Step = i }, progress, cancellationToken));
         }
     }
 
@@ -133,9 +179,9 @@ internal sealed partial class HyperVHypervisor
     private async Task<List<string>> ExportVmSnapshotAsync(IWmiObject snapshot, ExportOptions options, string? basePath, string directory, HyperVResumeState state, IOperationObserver progress, CancellationToken cancellationToken)
     {
         var warnings = new List<string>();
-        var snapshotId = SnapshotIdOf(WmiValues.ToText(snapshot["InstanceID"]) ?? string.Empty);
+        var snapshotId = HyperVHost.SnapshotIdOf(WmiValues.ToText(snapshot["InstanceID"]) ?? string.Empty);
         var vmId = WmiValues.ToText(snapshot["VirtualSystemIdentifier"]) ?? string.Empty;
-        var vm = FindVm(vmId) ?? throw HypervisorException.NotFound($"Virtual machine '{vmId}' of snapshot '{snapshotId}' not found.");
+        var vm = _host.FindVm(vmId) ?? throw HypervisorException.NotFound($"Virtual machine '{vmId}' of snapshot '{snapshotId}' not found.");
         var isRecovery = string.Equals(WmiValues.ToText(snapshot["VirtualSystemType"]), HyperVNames.RecoverySnapshotType, StringComparison.Ordinal);
 
         // 3 (ExportOneSnapshotForBackup) for backups: recovery checkpoints, or any differential
@@ -146,11 +192,11 @@ internal sealed partial class HyperVHypervisor
             warnings.Add($"Exporting standard checkpoint '{snapshotId}' always copies its storage (CopySnapshotConfiguration 2, reference §2.2).");
         }
 
-        var settings = Connection.CreateInstance(HyperVNames.VirtualSystemExportSettingData);
+        var settings = _host.Wmi.CreateInstance(HyperVNames.VirtualSystemExportSettingData);
         settings["CopySnapshotConfiguration"] = forBackup ? HyperVValues.ExportOneSnapshotForBackup : HyperVValues.ExportOneSnapshot;
 
         // Set with 3 as well as 2: the docs tie it to 2 only, the Microsoft RCT sample uses it with 3 (§8.5).
-        settings["SnapshotVirtualSystem"] = RequirePath(snapshot);
+        settings["SnapshotVirtualSystem"] = HyperVHost.RequirePath(snapshot);
         settings["CopyVmStorage"] = options.CopyVmStorage;
         settings["CopyVmRuntimeInformation"] = options.CopyVmRuntimeInformation;
         settings["CreateVmExportSubdirectory"] = options.CreateVmExportSubdirectory;
@@ -171,8 +217,8 @@ internal sealed partial class HyperVHypervisor
         }
 
         var settingsText = settings.GetEmbeddedText();
-        var vmPath = RequirePath(vm);
-        var call = Invoke(HyperVNames.VirtualSystemManagementService, "ExportSystemDefinition", HyperVCodeFamily.Msvm, $"snapshot '{snapshotId}' of VM '{vmId}'", input =>
+        var vmPath = HyperVHost.RequirePath(vm);
+        var call = _host.Invoke(HyperVNames.VirtualSystemManagementService, "ExportSystemDefinition", HyperVCodeFamily.Msvm, $"snapshot '{snapshotId}' of VM '{vmId}'", input =>
         {
             input["ComputerSystem"] = vmPath;
             input["ExportDirectory"] = directory;
@@ -180,7 +226,7 @@ internal sealed partial class HyperVHypervisor
         });
         if (call.StartedJob)
         {
-            var job = await _jobs.FollowAsync(RequireJobPath(call), BackendOperationKind.ExportSnapshot, state, progress, cancellationToken);
+            var job = await _jobs.FollowAsync(HyperVHost.RequireJobPath(call), BackendOperationKind.ExportSnapshot, state, progress, cancellationToken);
             warnings.AddRange(job.Warnings);
         }
 
@@ -195,10 +241,10 @@ internal sealed partial class HyperVHypervisor
             return null;
         }
 
-        var baseCollection = FindCollection(HyperVNames.SnapshotCollection, baseId);
+        var baseCollection = _host.FindCollection(HyperVNames.SnapshotCollection, baseId);
         if (baseCollection is null)
         {
-            throw FindVmSnapshot(baseId) is not null
+            throw _host.FindVmSnapshot(baseId) is not null
                 ? HypervisorException.InvalidParameter($"Differential base '{baseId}' is a VM checkpoint; a group export needs a checkpoint of the same group.", HyperVCodeFamily.Msvm)
                 : HypervisorException.NotFound($"Differential base snapshot '{baseId}' not found.");
         }
@@ -219,10 +265,10 @@ internal sealed partial class HyperVHypervisor
             return null;
         }
 
-        var baseSnapshot = FindVmSnapshot(baseId);
+        var baseSnapshot = _host.FindVmSnapshot(baseId);
         if (baseSnapshot is null)
         {
-            throw FindCollection(HyperVNames.SnapshotCollection, baseId) is not null
+            throw _host.FindCollection(HyperVNames.SnapshotCollection, baseId) is not null
                 ? HypervisorException.InvalidParameter($"Differential base '{baseId}' is a group checkpoint; a VM export needs a checkpoint of the same VM.", HyperVCodeFamily.Msvm)
                 : HypervisorException.NotFound($"Differential base snapshot '{baseId}' not found.");
         }
@@ -232,11 +278,11 @@ internal sealed partial class HyperVHypervisor
             throw HypervisorException.InvalidParameter($"Differential base '{baseId}' is a checkpoint of another VM.", HyperVCodeFamily.Msvm);
         }
 
-        return RequirePath(baseSnapshot);
+        return HyperVHost.RequirePath(baseSnapshot);
     }
 
     private string? GroupIdOf(IWmiObject snapshotCollection) =>
-        FirstOf(Connection.GetRelated(RequirePath(snapshotCollection), HyperVNames.SnapshotOfVirtualSystemCollection, HyperVNames.VirtualSystemCollection, "Dependent", "Antecedent")) is { } group
+        HyperVHost.FirstOf(_host.Wmi.GetRelated(HyperVHost.RequirePath(snapshotCollection), HyperVNames.SnapshotOfVirtualSystemCollection, HyperVNames.VirtualSystemCollection, "Dependent", "Antecedent")) is { } group
             ? WmiValues.ToText(group["CollectionID"])
             : null;
 }
