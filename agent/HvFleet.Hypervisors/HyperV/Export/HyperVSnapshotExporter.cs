@@ -138,18 +138,8 @@ internal sealed class HyperVSnapshotExporter
         }
 
         var settingsText = settings.GetEmbeddedText();
-        var call = _host.Invoke(HyperVNames.CollectionSnapshotService, "ExportSnapshot", HyperVCodeFamily.Cim, $"snapshot collection '{snapshotId}'", input =>
-        {
-            input["SnapshotCollection"] = path;
-            input["ExportDirectory"] = directory;
-            input["ExportSettingData"] = settingsText;
-        });
-        if (call.StartedJob)
-        {
-            var job = await _jobs.FollowAsync(HyperVHost.RequireJobPath(call), BackendOperationKind.ExportSnapshot, state, progress, cancellationToken);
-            warnings.AddRange(job.Warnings);
-        }
-
+        var call = InvokeExport(HyperVNames.CollectionSnapshotService, "ExportSnapshot", HyperVCodeFamily.Cim, $"snapshot collection '{snapshotId}'", ("SnapshotCollection", path), directory, settingsText);
+        warnings.AddRange(await FollowExportAsync(call, state, progress, cancellationToken));
         return warnings;
     }
 
@@ -218,20 +208,25 @@ internal sealed class HyperVSnapshotExporter
 
         var settingsText = settings.GetEmbeddedText();
         var vmPath = HyperVHost.RequirePath(vm);
-        var call = _host.Invoke(HyperVNames.VirtualSystemManagementService, "ExportSystemDefinition", HyperVCodeFamily.Msvm, $"snapshot '{snapshotId}' of VM '{vmId}'", input =>
+        var call = InvokeExport(HyperVNames.VirtualSystemManagementService, "ExportSystemDefinition", HyperVCodeFamily.Msvm, $"snapshot '{snapshotId}' of VM '{vmId}'", ("ComputerSystem", vmPath), directory, settingsText);
+        warnings.AddRange(await FollowExportAsync(call, state, progress, cancellationToken));
+        return warnings;
+    }
+
+    /// <summary>Calls an export method: what to export (<paramref name="source"/>: parameter name and object path), where, and the embedded settings.</summary>
+    private HyperVMethodCall InvokeExport(string serviceClass, string method, HyperVCodeFamily family, string context, (string Parameter, string Path) source, string directory, string settingsText) =>
+        _host.Invoke(serviceClass, method, family, context, input =>
         {
-            input["ComputerSystem"] = vmPath;
+            input[source.Parameter] = source.Path;
             input["ExportDirectory"] = directory;
             input["ExportSettingData"] = settingsText;
         });
-        if (call.StartedJob)
-        {
-            var job = await _jobs.FollowAsync(HyperVHost.RequireJobPath(call), BackendOperationKind.ExportSnapshot, state, progress, cancellationToken);
-            warnings.AddRange(job.Warnings);
-        }
 
-        return warnings;
-    }
+    /// <summary>Follows the job an export method started, if it started one; returns the job's warnings.</summary>
+    private async Task<IReadOnlyList<string>> FollowExportAsync(HyperVMethodCall call, HyperVResumeState state, IOperationObserver progress, CancellationToken cancellationToken) =>
+        call.StartedJob
+            ? (await _jobs.FollowAsync(HyperVHost.RequireJobPath(call), BackendOperationKind.ExportSnapshot, state, progress, cancellationToken)).Warnings
+            : [];
 
     /// <summary>A group export's differential base: an earlier checkpoint of the same group.</summary>
     private IWmiObject? ResolveCollectionDifferentialBase(IWmiObject snapshotCollection, ExportOptions options)
