@@ -14,7 +14,7 @@ namespace HvFleet.Hypervisors.HyperV;
 /// </summary>
 /// <remarks>
 /// A façade over parts with one job each: listing (<see cref="HyperVInventory"/>), checkpoints
-/// (<see cref="HyperVSnapshotCreator"/>, <see cref="HyperVSnapshotDeleter"/>), exports
+/// (<see cref="HyperVSnapshotCreator"/>, <see cref="HyperVSnapshotLabeller"/>, <see cref="HyperVSnapshotDeleter"/>), exports
 /// (<see cref="HyperVSnapshotExporter"/>) and jobs (<see cref="HyperVJobFollower"/>,
 /// <see cref="HyperVJobResumer"/>), all over one <see cref="IWmiConnection"/>. They are composed
 /// here rather than through DI: they share this instance's connection, service-path cache, VM
@@ -39,7 +39,7 @@ internal sealed class HyperVHypervisor : IHypervisor
         var locks = new KeyedLocks();
         _host = new HyperVHost(connection);
         _inventory = new HyperVInventory(_host);
-        _creator = new HyperVSnapshotCreator(_host, jobs, locks, logger);
+        _creator = new HyperVSnapshotCreator(_host, jobs, locks, new HyperVSnapshotLabeller(_host, jobs, logger), logger);
         _deleter = new HyperVSnapshotDeleter(_host, jobs, locks);
         _exporter = new HyperVSnapshotExporter(_host, jobs, _options);
         _resumer = new HyperVJobResumer(jobs, _creator, _exporter, logger);

@@ -17,16 +17,18 @@ internal sealed partial class HyperVSnapshotCreator
     private readonly HyperVHost _host;
     private readonly HyperVJobFollower _jobs;
     private readonly KeyedLocks _locks;
+    private readonly HyperVSnapshotLabeller _labeller;
     private readonly ILogger _logger;
 
     /// <summary>What the host's group CreateSnapshot accepted as SnapshotSettings (reference §9); learnt once per host.</summary>
     private volatile CollectionSettingsMode _collectionSettingsMode = CollectionSettingsMode.Unknown;
 
-    public HyperVSnapshotCreator(HyperVHost host, HyperVJobFollower jobs, KeyedLocks locks, ILogger logger)
+    public HyperVSnapshotCreator(HyperVHost host, HyperVJobFollower jobs, KeyedLocks locks, HyperVSnapshotLabeller labeller, ILogger logger)
     {
         _host = host;
         _jobs = jobs;
         _locks = locks;
+        _labeller = labeller;
         _logger = logger;
     }
 
@@ -94,13 +96,13 @@ internal sealed partial class HyperVSnapshotCreator
             var created = CreatedSnapshotIds(completion.JobPath);
             foreach (var id in created)
             {
-                await LabelCollectionSnapshotAsync(id, state.Name, state.Origin, warnings, cancellationToken);
+                await _labeller.LabelCollectionSnapshotAsync(id, state.Name, state.Origin, warnings, cancellationToken);
             }
 
             return new OperationResult(created, Warnings: warnings);
         }
 
-        var done = new List<string>(state.Done ?? []) { await LabelVmSnapshotAsync(CreatedVmSnapshotPath(completion.JobPath), state.Target, state.Name, state.Origin, warnings, cancellationToken) };
+        var done = new List<string>(state.Done ?? []) { await _labeller.LabelVmSnapshotAsync(CreatedVmSnapshotPath(completion.JobPath), state.Target, state.Name, state.Origin, warnings, cancellationToken) };
         return await SnapshotVmsFromAsync(state, state.Step + 1, done, warnings, progress, cancellationToken);
     }
 
@@ -195,7 +197,7 @@ internal sealed partial class HyperVSnapshotCreator
                     $"The group checkpoint of '{collectionId}' completed but its snapshot collection could not be identified ({added.Count} candidates).");
         }
 
-        await LabelCollectionSnapshotAsync(snapshotId, request.Name, request.Origin, warnings, cancellationToken);
+        await _labeller.LabelCollectionSnapshotAsync(snapshotId, request.Name, request.Origin, warnings, cancellationToken);
         return new OperationResult([snapshotId], Warnings: warnings);
     }
 
@@ -229,7 +231,7 @@ internal sealed partial class HyperVSnapshotCreator
             resultPath ??= CreatedVmSnapshotPath(job.JobPath);
         }
 
-        return await LabelVmSnapshotAsync(resultPath, vmId, state.Name, state.Origin, warnings, cancellationToken);
+        return await _labeller.LabelVmSnapshotAsync(resultPath, vmId, state.Name, state.Origin, warnings, cancellationToken);
     }
 
     private string? CreatedVmSnapshotPath(string jobPath) =>
@@ -237,36 +239,6 @@ internal sealed partial class HyperVSnapshotCreator
             .Where(HyperVHost.IsSnapshotSettings)
             .Select(o => o.Path)
             .FirstOrDefault(p => p is not null);
-
-    /// <summary>Binds the created VSSD, names it when asked, records the job's identity on it, and returns our snapshot id for it.</summary>
-    private async Task<string> LabelVmSnapshotAsync(string? snapshotPath, string vmId, string? name, SnapshotOrigin? origin, List<string> warnings, CancellationToken cancellationToken)
-    {
-        var snapshot = (snapshotPath is null ? null : _host.Wmi.GetObject(snapshotPath))
-            ?? throw new HypervisorException(
-                HypervisorErrorKind.Failed,
-                HyperVCodes.MsvmStatusUnknown,
-                HyperVCodeFamily.Agent,
-                $"The checkpoint of VM '{vmId}' completed but the job named no resulting snapshot.");
-        await LabelAsync(snapshot, name, origin, warnings, cancellationToken);
-        return HyperVHost.SnapshotIdOf(WmiValues.ToText(snapshot["InstanceID"]) ?? string.Empty);
-    }
-
-    /// <summary>
-    /// A group checkpoint cannot be renamed itself, nor carry notes; its VM checkpoints are named
-    /// and carry the job's identity (see ReadSnapshotCollection).
-    /// </summary>
-    private async Task LabelCollectionSnapshotAsync(string snapshotId, string? name, SnapshotOrigin? origin, List<string> warnings, CancellationToken cancellationToken)
-    {
-        if ((name is null && origin is null) || _host.FindCollection(HyperVNames.SnapshotCollection, snapshotId) is not { } snapshotCollection)
-        {
-            return;
-        }
-
-        foreach (var member in _host.Wmi.GetRelated(HyperVHost.RequirePath(snapshotCollection), HyperVNames.CollectedSnapshots, HyperVNames.VirtualSystemSettingData, "Collection", "Member"))
-        {
-            await LabelAsync(member, name, origin, warnings, cancellationToken);
-        }
-    }
 
     /// <summary>
     /// An embedded Msvm_VirtualSystemSnapshotSettingData (reference §3.1, §6.3 step 1); an empty
@@ -291,62 +263,6 @@ internal sealed partial class HyperVSnapshotCreator
 
         settings["IgnoreNonSnapshottableDisks"] = true;
         return settings.GetEmbeddedText();
-    }
-
-    /// <summary>
-    /// Names a checkpoint (ElementName of its VSSD) and records the job's identity in its Notes, in one
-    /// VSMS.ModifySystemSettings, as [bareos] and [os-win] rename checkpoints. A host that refuses the
-    /// notes still gets the name; the checkpoint then lacks the identity, which the job reports as a warning.
-    /// </summary>
-    private async Task LabelAsync(IWmiObject snapshot, string? name, SnapshotOrigin? origin, List<string> warnings, CancellationToken cancellationToken)
-    {
-        if (origin is null)
-        {
-            if (name is not null)
-            {
-                await ModifySettingsAsync(snapshot, name, null, cancellationToken);
-            }
-
-            return;
-        }
-
-        try
-        {
-            await ModifySettingsAsync(snapshot, name, origin, cancellationToken);
-        }
-        catch (Exception ex) when (ex is HypervisorException or WmiException)
-        {
-            var id = HyperVHost.SnapshotIdOf(WmiValues.ToText(snapshot["InstanceID"]) ?? string.Empty);
-            LogOriginNotRecorded(_logger, id, ex);
-            warnings.Add($"Checkpoint {id} does not carry the job's identity (Hyper-V refused its Notes: {ex.Message}); after a crash it cannot be matched to this job.");
-            snapshot.Refresh();
-            if (name is not null)
-            {
-                await ModifySettingsAsync(snapshot, name, null, cancellationToken);
-            }
-        }
-    }
-
-    private async Task ModifySettingsAsync(IWmiObject snapshot, string? name, SnapshotOrigin? origin, CancellationToken cancellationToken)
-    {
-        if (name is not null)
-        {
-            snapshot["ElementName"] = name;
-        }
-
-        if (origin is not null)
-        {
-            HyperVOriginNote.Write(snapshot, origin);
-        }
-
-        var text = snapshot.GetEmbeddedText();
-        var call = _host.Invoke(HyperVNames.VirtualSystemManagementService, "ModifySystemSettings", HyperVCodeFamily.Msvm, name is null ? "labelling checkpoint" : $"renaming checkpoint to '{name}'", input =>
-            input["SystemSettings"] = text);
-        if (call.StartedJob)
-        {
-            // A helper job: the caller follows the checkpoint, so its id is not reported for re-attach.
-            await _jobs.FollowAsync(HyperVHost.RequireJobPath(call), BackendOperationKind.CreateSnapshot, null, NullObserver.Instance, cancellationToken);
-        }
     }
 
     private HashSet<string> SnapshotCollectionIds(string groupPath) =>
