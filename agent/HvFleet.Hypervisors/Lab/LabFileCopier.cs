@@ -12,7 +12,7 @@ namespace HvFleet.Hypervisors.Lab;
 /// bytes actually copied; cancellation is checked between chunks. The destination must not exist;
 /// on failure or cancellation it is deleted.
 /// </summary>
-internal sealed class LabFileCopier
+internal sealed partial class LabFileCopier
 {
     private readonly LabCopyMethod _method;
     private readonly int _chunkSize;

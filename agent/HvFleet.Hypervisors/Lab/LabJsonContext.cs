@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using HvFleet.Hypervisors.Lab.Export;
+using HvFleet.Hypervisors.Lab.State;
 
 namespace HvFleet.Hypervisors.Lab;
 

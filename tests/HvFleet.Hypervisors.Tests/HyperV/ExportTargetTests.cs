@@ -1,4 +1,4 @@
-using HvFleet.Hypervisors.HyperV;
+using HvFleet.Hypervisors.HyperV.Export;
 
 namespace HvFleet.Hypervisors.Tests.HyperV;
 

@@ -233,7 +233,7 @@ public sealed class HyperVJobFollowerTests : IDisposable
 
         var job = Assert.Single(observer.Jobs);
         Assert.Equal(BackendOperationKind.CreateSnapshot, job.Operation);
-        Assert.Equal(GroupId, HvFleet.Hypervisors.HyperV.HyperVResumeState.Parse(job.TargetId).Target);
+        Assert.Equal(GroupId, HvFleet.Hypervisors.HyperV.Jobs.HyperVResumeState.Parse(job.TargetId).Target);
         Assert.True(Guid.TryParse(job.JobId, out _), $"InstanceID '{job.JobId}' is the job's key (§8.8)");
         Assert.NotNull(stateWhenReported);
         Assert.NotEqual((ushort)7, stateWhenReported);

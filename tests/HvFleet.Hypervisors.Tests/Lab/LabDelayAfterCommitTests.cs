@@ -1,4 +1,5 @@
 using HvFleet.Hypervisors.Lab;
+using HvFleet.Hypervisors.Lab.Export;
 using HvFleet.Hypervisors.Tests.Conformance;
 using HvFleet.Testing;
 

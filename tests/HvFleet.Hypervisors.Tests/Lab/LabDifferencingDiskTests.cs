@@ -1,4 +1,4 @@
-using HvFleet.Hypervisors.Lab;
+using HvFleet.Hypervisors.Lab.Export;
 
 namespace HvFleet.Hypervisors.Tests.Lab;
 

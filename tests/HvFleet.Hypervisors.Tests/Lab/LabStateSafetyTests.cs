@@ -1,4 +1,5 @@
 using HvFleet.Hypervisors.Lab;
+using HvFleet.Hypervisors.Lab.State;
 using HvFleet.Hypervisors.Tests.Conformance;
 
 namespace HvFleet.Hypervisors.Tests.Lab;

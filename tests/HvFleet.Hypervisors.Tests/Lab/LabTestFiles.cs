@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using HvFleet.Hypervisors.Lab;
+using HvFleet.Hypervisors.Lab.Export;
 
 namespace HvFleet.Hypervisors.Tests.Lab;
 

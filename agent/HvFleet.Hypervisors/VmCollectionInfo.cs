@@ -1,0 +1,4 @@
+namespace HvFleet.Hypervisors;
+
+/// <summary>A VM group.</summary>
+public sealed record VmCollectionInfo(string Id, string Name, CollectionKind Kind, IReadOnlyList<string> MemberVmIds);
