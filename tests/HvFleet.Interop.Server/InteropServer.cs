@@ -1,20 +1,20 @@
 using System.Globalization;
 using System.Net;
 using Grpc.Health.V1;
+using Grpc.HealthCheck;
 using HvFleet.Interop.Bench;
 using HvFleet.Interop.Testing;
-using HvFleet.Rpc.Health;
+using HvFleet.Interop.Tls;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using HvFleet.Interop.Tls;
 
 namespace HvFleet.Interop;
 
 /// <summary>
 /// Builds the interop server: grpc.testing.TestService, grpc.testing.UnimplementedService (no
-/// methods), bench.v1.Echo, health and reflection on HvFleet.Rpc, on 127.0.0.1 with h2c (or TLS
-/// with a self-signed certificate). Used by
-/// <c>Program</c> (standalone) and in-process by the interop tests.
+/// methods), bench.v1.Echo, grpc.health.v1.Health (Grpc.HealthCheck) and server reflection
+/// (Grpc.AspNetCore.Server.Reflection), on Grpc.AspNetCore, on 127.0.0.1 with h2c (or TLS with a
+/// self-signed certificate). Used by <c>Program</c> (standalone) and in-process by the interop tests.
 /// </summary>
 public static class InteropServer
 {
@@ -28,6 +28,7 @@ public static class InteropServer
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
         var endPoint = new IPEndPoint(IPAddress.Loopback, options.Port);
+        builder.WebHost.ConfigureKestrel(GrpcHostingSettings.ConfigureKestrel);
         if (options.UseTls)
         {
             var certificate = SelfSignedCertificate.Create(TimeProvider.System);
@@ -36,31 +37,33 @@ public static class InteropServer
                 File.WriteAllText(output, certificate.ExportCertificatePem());
             }
 
-            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenRpcTls(endPoint, https => https.ServerCertificate = certificate));
+            builder.WebHost.ConfigureKestrel(kestrel => GrpcHostingSettings.ListenTls(kestrel, endPoint, certificate));
         }
         else
         {
-            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenRpcCleartext(endPoint));
+            builder.WebHost.ConfigureKestrel(kestrel => GrpcHostingSettings.ListenCleartext(kestrel, endPoint));
         }
 
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddRpcServer();
+        builder.Services.AddGrpc(GrpcHostingSettings.ConfigureGrpc);
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddSingleton<HealthServiceImpl>();
 
         var app = builder.Build();
         if (options.BenchStats)
         {
-            // Ahead of the rpc dispatcher, which answers every unknown gRPC path itself.
+            // Ahead of routing: the floor is Kestrel alone.
             app.Use(next => http => http.Request.Path == KestrelFloor.Path ? KestrelFloor.HandleAsync(http) : next(http));
         }
 
-        app.MapRpcService<TestServiceImpl>();
-        app.MapRpcService<UnimplementedServiceImpl>();
-        app.MapRpcService<EchoServiceImpl>();
-        app.MapRpcHealthService();
-        app.MapRpcReflectionService();
+        app.MapGrpcService<TestServiceImpl>();
+        app.MapGrpcService<UnimplementedServiceImpl>();
+        app.MapGrpcService<EchoServiceImpl>();
+        app.MapGrpcService<HealthServiceImpl>();
+        app.MapGrpcReflectionService();
 
-        var health = app.Services.GetRequiredService<HealthStatusManager>();
-        foreach (var service in new[] { string.Empty, TestService.ServiceName, Echo.ServiceName })
+        var health = app.Services.GetRequiredService<HealthServiceImpl>();
+        foreach (var service in new[] { string.Empty, TestService.Descriptor.FullName, Echo.Descriptor.FullName })
         {
             health.SetStatus(service, HealthCheckResponse.Types.ServingStatus.Serving);
         }

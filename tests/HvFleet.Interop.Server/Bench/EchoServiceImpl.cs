@@ -1,6 +1,5 @@
 using Google.Protobuf;
-using HvFleet.Rpc;
-using HvFleet.Rpc.Server;
+using Grpc.Core;
 
 namespace HvFleet.Interop.Bench;
 
@@ -16,7 +15,7 @@ public sealed class EchoServiceImpl : Echo.EchoBase
     {
         if (request.Count < 0)
         {
-            throw new RpcException(StatusCode.InvalidArgument, $"count must not be negative, got {request.Count}.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"count must not be negative, got {request.Count}."));
         }
 
         var reply = Reply(request.ResponseSize);
@@ -30,7 +29,7 @@ public sealed class EchoServiceImpl : Echo.EchoBase
     {
         if (size is < 0 or > MaxResponseSize)
         {
-            throw new RpcException(StatusCode.InvalidArgument, $"response_size must be between 0 and {MaxResponseSize}, got {size}.");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"response_size must be between 0 and {MaxResponseSize}, got {size}."));
         }
 
         // Built per call, as the C++ and grpcio servers of the benchmark do.
