@@ -1,12 +1,11 @@
 using Google.Protobuf;
+using Grpc.Core;
 using HvFleet.Interop.Testing;
-using HvFleet.Rpc;
-using HvFleet.Rpc.Client;
 
 namespace HvFleet.Interop.Tests.Servers;
 
 /// <summary>
-/// Our C# client (HvFleet.Rpc.Client) against an independent TestService server: the interop
+/// Our C# client (Grpc.Net.Client with Grpc.Tools stubs) against an independent TestService server: the interop
 /// cases from the client's side. Each server (grpcio, grpc-js) runs the whole suite.
 /// </summary>
 public abstract class ClientConformanceTests(ExternalTestServer server)
@@ -67,7 +66,7 @@ public abstract class ClientConformanceTests(ExternalTestServer server)
     [Fact]
     public async Task StreamingInputCall_GzipRequests_ServerAggregatesDecompressedSizes()
     {
-        using var call = Client.StreamingInputCall(new CallOptions(Deadline: Deadline(), RequestCompression: "gzip"));
+        using var call = Client.StreamingInputCall(GzipRequests());
         foreach (var size in RequestSizes)
         {
             await call.RequestStream.WriteAsync(new StreamingInputCallRequest { Payload = Payload(size) });
@@ -112,7 +111,7 @@ public abstract class ClientConformanceTests(ExternalTestServer server)
     [Fact]
     public async Task HalfDuplexCall_ThreeRequests_RepliesAfterHalfClose()
     {
-        using var call = Client.HalfDuplexCall(new CallOptions(Deadline: Deadline()));
+        using var call = Client.HalfDuplexCall(new CallOptions(deadline: Deadline()));
         foreach (var size in ResponseSizes.Take(3))
         {
             var request = new StreamingOutputCallRequest();
@@ -208,7 +207,7 @@ public abstract class ClientConformanceTests(ExternalTestServer server)
     {
         var request = new SimpleRequest { ResponseSize = 1000, Payload = Payload(271828), ExpectCompressed = new BoolValue { Value = true } };
 
-        var response = await Client.UnaryCallAsync(request, new CallOptions(Deadline: Deadline(), RequestCompression: "gzip"));
+        var response = await Client.UnaryCallAsync(request, GzipRequests());
 
         Assert.Equal(1000, response.Payload.Body.Length);
     }
@@ -321,6 +320,10 @@ public abstract class ClientConformanceTests(ExternalTestServer server)
     private static DateTime Deadline(TimeSpan? timeout = null) => TimeProvider.System.GetUtcNow().UtcDateTime + (timeout ?? CallTimeout);
 
     private static Payload Payload(int size) => new() { Body = ByteString.CopyFrom(new byte[size]) };
+
+    /// <summary>grpc-dotnet's per-call request compression: the header names one of the channel's compression providers.</summary>
+    private static CallOptions GzipRequests() =>
+        new(new Metadata { { "grpc-internal-encoding-request", "gzip" } }, Deadline());
 
     private static Metadata EchoHeaders() => new()
     {
