@@ -7,6 +7,7 @@ using HvFleet.Interop.Testing;
 using HvFleet.Interop.Tls;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace HvFleet.Interop;
 
@@ -26,9 +27,13 @@ public static class InteropServer
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
+        GrpcHostingSettings.ConfigureLogging(builder.Logging, options.MinimumLogLevel);
         var endPoint = new IPEndPoint(IPAddress.Loopback, options.Port);
         builder.WebHost.ConfigureKestrel(GrpcHostingSettings.ConfigureKestrel);
+
+        // The "Kestrel" configuration section (environment Kestrel__Limits__Http2__...) over those
+        // settings: how bench/grpc-bench.sh tries other values without a rebuild.
+        builder.Services.Configure<KestrelServerOptions>(builder.Configuration.GetSection("Kestrel"));
         if (options.UseTls)
         {
             var certificate = SelfSignedCertificate.Create(TimeProvider.System);
@@ -46,6 +51,11 @@ public static class InteropServer
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddGrpc(GrpcHostingSettings.ConfigureGrpc);
+
+        // The services keep no per-call state: one instance each (grpc-dotnet otherwise creates one per call).
+        builder.Services.AddSingleton<TestServiceImpl>();
+        builder.Services.AddSingleton<UnimplementedServiceImpl>();
+        builder.Services.AddSingleton<EchoServiceImpl>();
         builder.Services.AddGrpcReflection();
         builder.Services.AddSingleton<HealthServiceImpl>();
 
