@@ -205,7 +205,7 @@ load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq "$rounds"); do
   for server in "${servers[@]}"; do
     if [[ "$server" == hvfleet ]]; then
-      # The same process answering the same calls straight on Kestrel, without the rpc layer.
+      # The same process answering the same calls straight on Kestrel, without grpc-dotnet.
       unary_run hvfleet kestrel-floor /bench.floor/Unary "$round"
       before="$(nghttp "http://127.0.0.1:${port[hvfleet]}/_bench/allocated")"
       unary_run hvfleet hvfleet /bench.v1.Echo/Unary "$round"
