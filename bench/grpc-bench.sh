@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # gRPC server benchmark (not a test): serves bench.v1.Echo from
-#   (a) HvFleet's server (tests/HvFleet.Interop.Server, Release build),
+#   (a) HvFleet's server (tests/HvFleet.Interop.Server: Grpc.AspNetCore on Kestrel, Release build),
 #   (b) a C++ gRPC server on Debian's libgrpc++-dev, callback API (bench/cpp/echo_server.cc),
 #   (c) a grpcio asyncio server (bench/python/echo_server.py),
-# plus, as a floor, the same unary calls answered on bare Kestrel inside (a) without the rpc layer,
+# plus, as a floor, the same unary calls answered on bare Kestrel inside (a) without grpc-dotnet,
 # each pinned to core 0 while h2load runs on core 1, and prints req/s, p50/p99 latency and our
 # ratio to each, plus server-streaming messages/s and HvFleet's bytes allocated per call, all from
 # one run of interleaved rounds (medians reported). h2load counts HTTP statuses only, so every measured run is validated by its DATA byte
@@ -12,7 +12,10 @@
 #   bash bench/grpc-bench.sh
 # Knobs (environment): BENCH_REQUESTS (200000), BENCH_WARMUP (30000), BENCH_CONNECTIONS (16),
 # BENCH_STREAMS (32 per connection), BENCH_SIZE (32: request payload and reply size in bytes),
-# BENCH_STREAM_CALLS (400), BENCH_STREAM_COUNT (1000 replies per streaming call), BENCH_ROUNDS (3).
+# BENCH_STREAM_CALLS (400), BENCH_STREAM_COUNT (1000 replies per streaming call), BENCH_ROUNDS (3),
+# BENCH_SERVERS ("hvfleet cpp grpcio": hvfleet and cpp are always run), BENCH_SERVER_ENV (extra
+# VAR=value words for our server's environment, to try a setting: DOTNET_gcServer=0,
+# Kestrel__Limits__Http2__MaxFrameSize=65536, Logging__LogLevel__Default=Information, ...).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,6 +28,7 @@ size="${BENCH_SIZE:-32}"
 stream_calls="${BENCH_STREAM_CALLS:-400}"
 stream_count="${BENCH_STREAM_COUNT:-1000}"
 rounds="${BENCH_ROUNDS:-3}"
+read -r -a server_env <<<"${BENCH_SERVER_ENV:-}"
 work="$root/artifacts/bench"
 mkdir -p "$work"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
@@ -108,6 +112,9 @@ start_server() { # start_server NAME COMMAND...
   local name="$1" p=""
   shift
   log "$name: starting (core 0)"
+  # Emptied first: the background redirection may open the file only after the first read below,
+  # which would then find the LISTENING line of an earlier run.
+  : >"$work/$name.out"
   taskset -c 0 "$@" >"$work/$name.out" 2>"$work/$name.err" </dev/null &
   pid[$name]=$!
   for _ in $(seq 600); do
@@ -182,10 +189,12 @@ stream_run() { # stream_run SERVER ROUND: one measured, validated server-streami
   mps[$server]+="$(awk -v r="$r" -v n="$stream_count" 'BEGIN { printf "%.0f", r * n }') "
 }
 
-servers=(hvfleet cpp grpcio)
-start_server hvfleet dotnet "$our_dll" --port 0 --bench-stats
+servers=(hvfleet cpp)
+[[ " ${BENCH_SERVERS:-hvfleet cpp grpcio} " == *" grpcio "* ]] && servers+=(grpcio)
+((${#server_env[@]} > 0)) && log "hvfleet environment: ${server_env[*]}"
+start_server hvfleet env "${server_env[@]}" dotnet "$our_dll" --port 0 --bench-stats
 start_server cpp "$cpp_server" --port 0
-start_server grpcio /usr/bin/python3 bench/python/echo_server.py --port 0
+[[ " ${servers[*]} " == *" grpcio "* ]] && start_server grpcio /usr/bin/python3 bench/python/echo_server.py --port 0
 for server in "${servers[@]}"; do
   log "$server: warm-up, $warmup unary calls"
   h2load_run "$server" "$work/$server.warmup" /bench.v1.Echo/Unary "$work/unary.bin" "$warmup" "$connections" "$streams"
@@ -196,7 +205,7 @@ load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq "$rounds"); do
   for server in "${servers[@]}"; do
     if [[ "$server" == hvfleet ]]; then
-      # The same process answering the same calls straight on Kestrel, without the rpc layer.
+      # The same process answering the same calls straight on Kestrel, without grpc-dotnet.
       unary_run hvfleet kestrel-floor /bench.floor/Unary "$round"
       before="$(nghttp "http://127.0.0.1:${port[hvfleet]}/_bench/allocated")"
       unary_run hvfleet hvfleet /bench.v1.Echo/Unary "$round"
@@ -220,11 +229,18 @@ echo "server streaming: $stream_calls calls x $stream_count replies, -c 4 -m 8. 
 echo "(servers pinned to core 0, h2load to core 1; every run validated by its DATA byte total;"
 echo " load average before/after: $load_before / $load_after on $(nproc) cores: other work on the machine skews every figure)"
 printf '%-14s %12s %9s %9s %16s   %s\n' server "req/s" "p50 ms" "p99 ms" "stream msgs/s" "unary req/s per round"
+((${#server_env[@]} > 0)) && echo "hvfleet environment: ${server_env[*]}"
 for name in hvfleet cpp grpcio kestrel-floor; do
+  [[ -n "${rps[$name]:-}" ]] || continue
   printf '%-14s %12.0f %9s %9s %16s   %s\n' "$name" "$(m "${rps[$name]}")" "$(m "${p50[$name]}")" "$(m "${p99[$name]}")" \
     "$(if [[ -n "${mps[$name]:-}" ]]; then m "${mps[$name]}"; else echo -; fi)" "${rps[$name]}"
 done
-echo "hvfleet/cpp unary ratio: $(ratio "$(m "${rps[hvfleet]}")" "$(m "${rps[cpp]}")"); hvfleet/grpcio: $(ratio "$(m "${rps[hvfleet]}")" "$(m "${rps[grpcio]}")")"
-echo "hvfleet/cpp streaming ratio: $(ratio "$(m "${mps[hvfleet]}")" "$(m "${mps[cpp]}")"); hvfleet/grpcio: $(ratio "$(m "${mps[hvfleet]}")" "$(m "${mps[grpcio]}")")"
-echo "hvfleet/kestrel-floor unary ratio: $(ratio "$(m "${rps[hvfleet]}")" "$(m "${rps[kestrel-floor]}")") (kestrel-floor: the same process answering on bare Kestrel, no rpc layer)"
+versus_grpcio() { # versus_grpcio ARRAY_NAME: "; hvfleet/grpcio: R" when grpcio ran
+  local -n values="$1"
+  [[ -n "${values[grpcio]:-}" ]] && echo "; hvfleet/grpcio: $(ratio "$(m "${values[hvfleet]}")" "$(m "${values[grpcio]}")")"
+  return 0
+}
+echo "hvfleet/cpp unary ratio: $(ratio "$(m "${rps[hvfleet]}")" "$(m "${rps[cpp]}")")$(versus_grpcio rps)"
+echo "hvfleet/cpp streaming ratio: $(ratio "$(m "${mps[hvfleet]}")" "$(m "${mps[cpp]}")")$(versus_grpcio mps)"
+echo "hvfleet/kestrel-floor unary ratio: $(ratio "$(m "${rps[hvfleet]}")" "$(m "${rps[kestrel-floor]}")") (kestrel-floor: the same process answering on bare Kestrel, without grpc-dotnet)"
 echo "hvfleet bytes allocated per unary call (whole process, measured runs): $(m "${alloc[hvfleet]}")"

@@ -5,7 +5,7 @@ using Google.Protobuf;
 namespace HvFleet.Interop.Bench;
 
 /// <summary>
-/// The benchmark's floor: bench.v1.Echo/Unary answered straight on Kestrel, without the rpc layer
+/// The benchmark's floor: bench.v1.Echo/Unary answered straight on Kestrel, without grpc-dotnet
 /// (no deadline, metadata, compression, limits or status handling beyond grpc-status 0). It
 /// shows how much of the server's cost is Kestrel itself. Only mapped with --bench-stats; not a
 /// gRPC implementation.

@@ -7,7 +7,7 @@ namespace HvFleet.Interop.Testing;
 /// grpc.testing.TestService as the interop test description asks (reference §4): echo metadata,
 /// echo status, compressed responses (response_compressed / ResponseParameters.compressed, gzip),
 /// the CompressedRequest check (expect_compressed on an uncompressed request → INVALID_ARGUMENT)
-/// and interval_us. UnimplementedCall is deliberately left to the base class.
+/// and interval_us. UnimplementedCall is deliberately left to the generated base class.
 /// </summary>
 public sealed class TestServiceImpl(TimeProvider timeProvider) : TestService.TestServiceBase
 {
@@ -17,6 +17,12 @@ public sealed class TestServiceImpl(TimeProvider timeProvider) : TestService.Tes
     /// <summary>Echoed back as a trailer.</summary>
     public const string EchoTrailingHeader = "x-grpc-test-echo-trailing-bin";
 
+    /// <summary>
+    /// grpc-dotnet's per-call response compression: this name in the response headers picks the
+    /// algorithm (one of its compression providers), sent only if the client accepts it.
+    /// </summary>
+    private const string ResponseEncodingHeader = "grpc-internal-encoding-request";
+
     private const string Gzip = "gzip";
     private const int MaxResponseSize = 16 * 1024 * 1024;
 
@@ -24,20 +30,15 @@ public sealed class TestServiceImpl(TimeProvider timeProvider) : TestService.Tes
 
     public override async Task<Empty> EmptyCall(Empty request, ServerCallContext context)
     {
-        await EchoMetadataAsync(context);
+        await EchoMetadataAsync(context, compressResponse: false);
         return new Empty();
     }
 
     public override async Task<SimpleResponse> UnaryCall(SimpleRequest request, ServerCallContext context)
     {
-        await EchoMetadataAsync(context);
+        await EchoMetadataAsync(context, request.ResponseCompressed?.Value == true);
         EnsureCompression(request.ExpectCompressed, context);
         EchoStatus(request.ResponseStatus);
-        if (request.ResponseCompressed?.Value == true)
-        {
-            context.ResponseCompressionAlgorithm = Gzip;
-        }
-
         return new SimpleResponse { Payload = CreatePayload(request.ResponseSize, "response_size") };
     }
 
@@ -46,14 +47,14 @@ public sealed class TestServiceImpl(TimeProvider timeProvider) : TestService.Tes
 
     public override async Task StreamingOutputCall(StreamingOutputCallRequest request, IServerStreamWriter<StreamingOutputCallResponse> responseStream, ServerCallContext context)
     {
-        await EchoMetadataAsync(context);
+        await EchoMetadataAsync(context, AnyCompressed(request));
         await WriteResponsesAsync(request, responseStream, context);
         EchoStatus(request.ResponseStatus);
     }
 
     public override async Task<StreamingInputCallResponse> StreamingInputCall(IAsyncStreamReader<StreamingInputCallRequest> requestStream, ServerCallContext context)
     {
-        await EchoMetadataAsync(context);
+        await EchoMetadataAsync(context, compressResponse: false);
         var total = 0;
         while (await requestStream.MoveNext(context.CancellationToken))
         {
@@ -67,7 +68,7 @@ public sealed class TestServiceImpl(TimeProvider timeProvider) : TestService.Tes
 
     public override async Task FullDuplexCall(IAsyncStreamReader<StreamingOutputCallRequest> requestStream, IServerStreamWriter<StreamingOutputCallResponse> responseStream, ServerCallContext context)
     {
-        await EchoMetadataAsync(context);
+        await EchoMetadataAsync(context, compressResponse: false);
         while (await requestStream.MoveNext(context.CancellationToken))
         {
             var request = requestStream.Current;
@@ -78,7 +79,7 @@ public sealed class TestServiceImpl(TimeProvider timeProvider) : TestService.Tes
 
     public override async Task HalfDuplexCall(IAsyncStreamReader<StreamingOutputCallRequest> requestStream, IServerStreamWriter<StreamingOutputCallResponse> responseStream, ServerCallContext context)
     {
-        await EchoMetadataAsync(context);
+        await EchoMetadataAsync(context, compressResponse: false);
         var requests = new List<StreamingOutputCallRequest>();
         while (await requestStream.MoveNext(context.CancellationToken))
         {
@@ -92,15 +93,11 @@ public sealed class TestServiceImpl(TimeProvider timeProvider) : TestService.Tes
         }
     }
 
+    private static bool AnyCompressed(StreamingOutputCallRequest request) =>
+        request.ResponseParameters.Any(p => p.Compressed?.Value == true);
+
     private async Task WriteResponsesAsync(StreamingOutputCallRequest request, IServerStreamWriter<StreamingOutputCallResponse> responseStream, ServerCallContext context)
     {
-        // The response encoding is chosen with the first message; messages asked to go
-        // uncompressed then carry the NoCompress flag.
-        if (request.ResponseParameters.Any(p => p.Compressed?.Value == true))
-        {
-            context.ResponseCompressionAlgorithm = Gzip;
-        }
-
         foreach (var parameters in request.ResponseParameters)
         {
             if (parameters.IntervalUs < 0)
@@ -113,16 +110,29 @@ public sealed class TestServiceImpl(TimeProvider timeProvider) : TestService.Tes
                 await Task.Delay(TimeSpan.FromMicroseconds(parameters.IntervalUs), timeProvider, context.CancellationToken);
             }
 
+            // The call's encoding was chosen with the response headers; a message asked to go
+            // uncompressed carries the NoCompress flag.
             responseStream.WriteOptions = parameters.Compressed?.Value == true ? null : Uncompressed;
             await responseStream.WriteAsync(new StreamingOutputCallResponse { Payload = CreatePayload(parameters.Size, "response_parameters.size") }, context.CancellationToken);
         }
     }
 
-    private static async Task EchoMetadataAsync(ServerCallContext context)
+    private static async Task EchoMetadataAsync(ServerCallContext context, bool compressResponse)
     {
+        var headers = new Metadata();
         if (context.RequestHeaders.GetValue(EchoInitialHeader) is { } initial)
         {
-            await context.WriteResponseHeadersAsync(new Metadata { { EchoInitialHeader, initial } });
+            headers.Add(EchoInitialHeader, initial);
+        }
+
+        if (compressResponse)
+        {
+            headers.Add(ResponseEncodingHeader, Gzip);
+        }
+
+        if (headers.Count > 0)
+        {
+            await context.WriteResponseHeadersAsync(headers);
         }
 
         if (context.RequestHeaders.GetValueBytes(EchoTrailingHeader) is { } trailing)
@@ -133,7 +143,9 @@ public sealed class TestServiceImpl(TimeProvider timeProvider) : TestService.Tes
 
     private static void EnsureCompression(BoolValue? expectCompressed, ServerCallContext context)
     {
-        if (expectCompressed?.Value == true && context.RequestEncoding == "identity")
+        // grpc-encoding is one of the headers grpc-dotnet keeps out of RequestHeaders.
+        var encoding = context.GetHttpContext().Request.Headers["grpc-encoding"].ToString();
+        if (expectCompressed?.Value == true && encoding is "" or "identity")
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, "Expected a compressed request (expect_compressed), got an uncompressed one."));
         }

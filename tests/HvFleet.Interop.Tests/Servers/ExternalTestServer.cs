@@ -1,8 +1,8 @@
 using System.Security.Cryptography.X509Certificates;
+using Grpc.Net.Client;
 using HvFleet.Interop.Testing;
 using HvFleet.Interop.Tests.Infrastructure;
 using HvFleet.Interop.Tls;
-using Grpc.Net.Client;
 
 namespace HvFleet.Interop.Tests.Servers;
 
@@ -47,8 +47,16 @@ public abstract class ExternalTestServer : IAsyncLifetime
             ? GrpcChannel.ForAddress($"http://127.0.0.1:{port}")
             : GrpcChannel.ForAddress($"https://127.0.0.1:{port}", new GrpcChannelOptions
             {
-                // Trust exactly the certificate this fixture made.
-                ServerCertificateValidation = (_, presented, _, _) => presented is not null && presented.GetCertHash().AsSpan().SequenceEqual(_certificate.GetCertHash()),
+                HttpHandler = new SocketsHttpHandler
+                {
+                    SslOptions =
+                    {
+                        // Trust exactly the certificate this fixture made.
+                        RemoteCertificateValidationCallback = (_, presented, _, _) =>
+                            presented is not null && presented.GetCertHash().AsSpan().SequenceEqual(_certificate.GetCertHash()),
+                    },
+                },
+                DisposeHttpClient = true,
             });
     }
 
