@@ -29,6 +29,10 @@ internal static class AgentHost
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Configuration.AddInMemoryCollection(commandLine.Configuration);
 
+        // ASP.NET Core's per-request hosting logs and scopes: half of what a gRPC call allocates, and nothing an operator
+        // reads (the audit log records every mutating call and refusal). bench/results-2026-12-04.txt has the figures.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+
         // Resolved here as well as through DI: Kestrel's endpoint and the backend depend on them,
         // and every problem should be reported before anything starts.
         var options = new AgentOptions();
