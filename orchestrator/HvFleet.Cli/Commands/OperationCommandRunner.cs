@@ -1,6 +1,7 @@
 using HvFleet.Cli.Output;
 using HvFleet.Protos.Orchestrator.V1;
 using Grpc.Core;
+using HvFleet.Security.Clients;
 
 namespace HvFleet.Cli.Commands;
 
@@ -16,7 +17,8 @@ internal static class OperationCommandRunner
         }
         catch (RpcException ex)
         {
-            console.WriteError($"{ex.StatusCode}: {ex.Status.Detail}");
+            var status = CallFailure.StatusOf(ex);
+            console.WriteError($"{status.StatusCode}: {status.Detail}");
             return ExitCodes.Failed;
         }
         catch (Exception ex) when (ex is ArgumentException or System.Security.Cryptography.CryptographicException)

@@ -133,9 +133,11 @@ public sealed class MutualTlsTests : IAsyncLifetime, IDisposable
         await IssueSystemAsync("op2", "operator");
 
         var ex = await Assert.ThrowsAsync<RpcException>(() => CallAsync("op2", "agent2.fleet.test"));
-        // grpc-dotnet reports a handshake the client refused as INTERNAL, naming the refusal.
+        // grpc-dotnet says INTERNAL for a handshake the client refused; HvFleet's callers report it as UNAVAILABLE.
         Assert.Equal(StatusCode.Internal, ex.StatusCode);
-        Assert.Contains("remote certificate was rejected", ex.Status.Detail, StringComparison.Ordinal);
+        var reported = CallFailure.StatusOf(ex);
+        Assert.Equal(StatusCode.Unavailable, reported.StatusCode);
+        Assert.Contains("TLS handshake failed: The remote certificate was rejected", reported.Detail, StringComparison.Ordinal);
 
         var response = await CallAsync("op2", "agent1.fleet.test");
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);

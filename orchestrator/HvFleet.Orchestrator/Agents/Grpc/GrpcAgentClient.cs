@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using HvFleet.Protos.Agent.V1;
 using Grpc.Core;
 using Grpc.Net.Client;
+using HvFleet.Security.Clients;
 using HvFleet.Security.Limits;
 using Grpc.Health.V1;
 
@@ -211,9 +212,15 @@ internal sealed class GrpcAgentClient : IAgentClient
         }
     }
 
-    private static Exception Translate(RpcException ex, CancellationToken cancellationToken) =>
-        cancellationToken.IsCancellationRequested
-            ? new OperationCanceledException(ex.Message, ex, cancellationToken)
-            : new AgentCallException((AgentStatusCode)(int)ex.StatusCode, ex.Status.Detail,
-                ex.StatusCode == StatusCode.ResourceExhausted && RetryPushback.TryRead(ex.Trailers, out var retryAfter) ? retryAfter : null, ex);
+    private static Exception Translate(RpcException ex, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return new OperationCanceledException(ex.Message, ex, cancellationToken);
+        }
+
+        var status = CallFailure.StatusOf(ex);
+        return new AgentCallException((AgentStatusCode)(int)status.StatusCode, status.Detail,
+            status.StatusCode == StatusCode.ResourceExhausted && RetryPushback.TryRead(ex.Trailers, out var retryAfter) ? retryAfter : null, ex);
+    }
 }
