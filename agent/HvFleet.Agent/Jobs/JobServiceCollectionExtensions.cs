@@ -1,3 +1,4 @@
+using HvFleet.Agent.Jobs.Engine;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -25,11 +26,31 @@ internal static class JobServiceCollectionExtensions
                 host.ShutdownTimeout = needed;
             }
         });
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<JobStoreHealth>();
-        services.TryAddSingleton<JobManager>();
+        services.AddJobEngineParts();
         services.AddHostedService<JobEngineService>();
         services.AddHostedService<JobStoreProbeService>();
+        return services;
+    }
+
+    /// <summary>
+    /// The engine's parts and its façade (<see cref="JobManager"/>), without options binding or
+    /// hosted services: what <see cref="AddJobEngine"/> builds on, and what tests and benchmarks
+    /// compose over their own store, hypervisor and <c>IOptions&lt;JobOptions&gt;</c>.
+    /// </summary>
+    public static IServiceCollection AddJobEngineParts(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<JobStoreHealth>();
+        services.TryAddSingleton<SnapshotOriginLookup>();
+        services.TryAddSingleton<PartialExportRemover>();
+        services.TryAddSingleton<JobJournal>();
+        services.TryAddSingleton<JobExecutor>();
+        services.TryAddSingleton<JobDispatcher>();
+        services.TryAddSingleton<JobAdmission>();
+        services.TryAddSingleton<JobWatchHub>();
+        services.TryAddSingleton<JobRecovery>();
+        services.TryAddSingleton<JobDrain>();
+        services.TryAddSingleton<JobManager>();
         return services;
     }
 

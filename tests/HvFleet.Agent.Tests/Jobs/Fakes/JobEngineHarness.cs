@@ -145,7 +145,7 @@ internal sealed class JobEngineHarness : IAsyncDisposable
     {
         Hypervisor = hypervisor;
         Store = OpenStore();
-        Manager = new JobManager(Store, hypervisor, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<JobManager>.Instance);
+        Manager = JobEngines.Create(Store, hypervisor, Options, Time);
         _managers.Add(Manager);
     }
 }
