@@ -40,7 +40,12 @@ internal sealed partial class JobManager(
     /// <paramref name="requestId"/> created. Refusals are values (see <see cref="JobStartOutcome"/>).
     /// </summary>
     public Task<JobStartResult> StartAsync(JobSpec spec, string? requestId, CancellationToken cancellationToken) =>
-        admission.StartAsync(spec, requestId, cancellationToken);
+        admission.StartAsync(spec, requestId, null, cancellationToken);
+
+    /// <inheritdoc cref="JobAdmission.StartAsync"/>
+    public Task<JobStartResult> StartAsync(
+        JobSpec spec, string? requestId, Func<CancellationToken, Task<JobStartResult?>> precheck, CancellationToken cancellationToken) =>
+        admission.StartAsync(spec, requestId, precheck, cancellationToken);
 
     /// <summary>The job's current state (live for active jobs, else from the store); null when unknown.</summary>
     public async Task<AgentJob?> GetAsync(string jobId, CancellationToken cancellationToken) =>

@@ -1,4 +1,5 @@
 using HvFleet.Agent.Jobs.Engine;
+using HvFleet.Agent.Jobs.Requests;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -8,8 +9,9 @@ namespace HvFleet.Agent.Jobs;
 internal static class JobServiceCollectionExtensions
 {
     /// <summary>
-    /// The job engine (<see cref="JobManager"/>), its options from the "Jobs" section, recovery
-    /// at startup and drain at shutdown. Needs an <c>IHypervisor</c> and an <see cref="IJobStore"/>.
+    /// The job engine (<see cref="JobManager"/>), its options from the "Jobs" section, the request
+    /// handlers of the RPC edge, recovery at startup and drain at shutdown. Needs an <c>IHypervisor</c>,
+    /// an <see cref="IJobStore"/> and the agent's options (export roots).
     /// </summary>
     public static IServiceCollection AddJobEngine(this IServiceCollection services, IConfiguration configuration)
     {
@@ -27,6 +29,9 @@ internal static class JobServiceCollectionExtensions
             }
         });
         services.AddJobEngineParts();
+        services.TryAddSingleton<CreateSnapshotHandler>();
+        services.TryAddSingleton<ExportSnapshotHandler>();
+        services.TryAddSingleton<DeleteSnapshotHandler>();
         services.AddHostedService<JobEngineService>();
         services.AddHostedService<JobStoreProbeService>();
         return services;
@@ -43,6 +48,7 @@ internal static class JobServiceCollectionExtensions
         services.TryAddSingleton<JobStoreHealth>();
         services.TryAddSingleton<SnapshotOriginLookup>();
         services.TryAddSingleton<PartialExportRemover>();
+        services.TryAddSingleton<HostInventoryCache>();
         services.TryAddSingleton<JobJournal>();
         services.TryAddSingleton<JobExecutor>();
         services.TryAddSingleton<JobDispatcher>();

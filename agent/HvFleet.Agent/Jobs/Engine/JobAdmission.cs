@@ -24,19 +24,34 @@ internal sealed partial class JobAdmission(
 
     /// <summary>
     /// Creates and queues a job, or returns the job an earlier call with the same
-    /// <paramref name="requestId"/> created.
+    /// <paramref name="requestId"/> created. <paramref name="precheck"/> (the request's target
+    /// checks) runs only for a request that is not a replay: a replay returns its job even when
+    /// the target has changed since.
     /// </summary>
-    public async Task<JobStartResult> StartAsync(JobSpec spec, string? requestId, CancellationToken cancellationToken)
+    public async Task<JobStartResult> StartAsync(
+        JobSpec spec, string? requestId, Func<CancellationToken, Task<JobStartResult?>>? precheck, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var payload = spec.ToPayload();
+
+        // The replay check, first outside the gate (so that a replay skips the checks and the
+        // hypervisor's word below), then again inside it, where it decides.
+        AgentJob? known = null;
+        if (requestId is not null && (precheck is not null || (spec is CreateSnapshotJobSpec && Refusal() is null)))
+        {
+            known = await store.GetByRequestIdAsync(requestId, cancellationToken);
+        }
+
+        if (known is null && precheck is not null && await precheck(cancellationToken) is { } refused)
+        {
+            return refused;
+        }
 
         // A request id the store does not know may still have been checkpointed by a job whose record
         // was lost (a deleted or emptied job store): the hypervisor has the last word, asked outside
         // the gate so that starts on other targets do not wait for it.
         OriginMatch? adopted = null;
-        if (spec is CreateSnapshotJobSpec create && requestId is not null && Refusal() is null
-            && await store.GetByRequestIdAsync(requestId, cancellationToken) is null)
+        if (known is null && spec is CreateSnapshotJobSpec create && requestId is not null && Refusal() is null)
         {
             try
             {
@@ -57,9 +72,9 @@ internal sealed partial class JobAdmission(
                 return notAccepting;
             }
 
-            if (requestId is not null && await store.GetByRequestIdAsync(requestId, cancellationToken) is { } known)
+            if (requestId is not null && await store.GetByRequestIdAsync(requestId, cancellationToken) is { } stored)
             {
-                return Replay(known, payload, requestId);
+                return Replay(stored, payload, requestId);
             }
 
             if (adopted is { Kind: not OriginMatchKind.None } match)

@@ -14,6 +14,7 @@ internal sealed partial class JobExecutor(
     JobJournal journal,
     SnapshotOriginLookup origins,
     PartialExportRemover partialExports,
+    HostInventoryCache inventory,
     IOptions<JobOptions> options,
     TimeProvider time,
     ILogger<JobExecutor> logger)
@@ -23,6 +24,10 @@ internal sealed partial class JobExecutor(
         "Agent stopped", "The agent stopped while the job was running; interrupted.");
 
     private readonly JobOptions _options = options.Value;
+
+    /// <summary>Follows a backend job that was running when the agent restarted.</summary>
+    public Task ResumeAsync(JobRuntime runtime, BackendJobReference backendJob) =>
+        ExecuteAsync(runtime, (observer, token) => hypervisor.ResumeAsync(backendJob, observer, token));
 
     /// <summary>Runs a dispatched job from its start.</summary>
     public async Task RunAsync(JobRuntime runtime)
@@ -67,10 +72,6 @@ internal sealed partial class JobExecutor(
         });
     }
 
-    /// <summary>Follows a backend job that was running when the agent restarted.</summary>
-    public Task ResumeAsync(JobRuntime runtime, BackendJobReference backendJob) =>
-        ExecuteAsync(runtime, (observer, token) => hypervisor.ResumeAsync(backendJob, observer, token));
-
     internal void OnProgress(JobRuntime runtime, HypervisorProgress progress)
     {
         var percent = Math.Clamp(progress.Percent, 0, 100);
@@ -106,6 +107,16 @@ internal sealed partial class JobExecutor(
         }
     }
 
+    // The backend's work is over (before its end is announced): a checkpoint taken or removed may
+    // have changed the host's VMs (state, checkpoints), so the next request's target check lists them again.
+    private void InvalidateInventory(JobRuntime runtime)
+    {
+        if (runtime.Spec is CreateSnapshotJobSpec or DeleteSnapshotJobSpec)
+        {
+            inventory.Invalidate();
+        }
+    }
+
     /// <summary>
     /// Runs the backend call and records its outcome: a result completes the job, null (a backend
     /// job that could not be re-attached) fails it as interrupted, exceptions fail or cancel it.
@@ -120,9 +131,12 @@ internal sealed partial class JobExecutor(
         }
         catch (Exception ex)
         {
+            InvalidateInventory(runtime);
             await FailAsync(runtime, ex);
             return;
         }
+
+        InvalidateInventory(runtime);
 
         if (result is null && runtime.Spec is CreateSnapshotJobSpec create)
         {

@@ -12,6 +12,11 @@ namespace HvFleet.Agent.Tests.Jobs.Fakes;
 internal static class JobEngines
 {
     public static JobManager Create(IJobStore store, IHypervisor hypervisor, JobOptions options, TimeProvider time,
+        JobStoreHealth? storeHealth = null, Action<IServiceCollection>? configure = null) =>
+        Compose(store, hypervisor, options, time, storeHealth, configure).GetRequiredService<JobManager>();
+
+    /// <summary>The engine's parts, for a test that needs one besides the <see cref="JobManager"/>.</summary>
+    public static IServiceProvider Compose(IJobStore store, IHypervisor hypervisor, JobOptions options, TimeProvider time,
         JobStoreHealth? storeHealth = null, Action<IServiceCollection>? configure = null)
     {
         var services = new ServiceCollection()
@@ -27,6 +32,6 @@ internal static class JobEngines
 
         configure?.Invoke(services);
         // The manager owns the parts (its Dispose releases them); the provider only composes them.
-        return services.AddJobEngineParts().BuildServiceProvider().GetRequiredService<JobManager>();
+        return services.AddJobEngineParts().BuildServiceProvider();
     }
 }
