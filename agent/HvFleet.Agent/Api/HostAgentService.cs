@@ -25,7 +25,7 @@ internal sealed partial class HostAgentService(
     CreateSnapshotHandler createSnapshot,
     ExportSnapshotHandler exportSnapshot,
     DeleteSnapshotHandler deleteSnapshot,
-    JobStoreHealth storeHealth,
+    CancelJobHandler cancelJob,
     IOptions<AgentOptions> agentOptions,
     IOptions<JobOptions> jobOptions,
     AgentRuntimeInfo runtime,
@@ -182,13 +182,13 @@ internal sealed partial class HostAgentService(
     {
         RequireId("job_id", request.JobId);
         AuditContext.For(context).AddTargets(request.JobId).JobId = request.JobId;
-        if (storeHealth.Problem is { } storeProblem)
+        var cancel = await cancelJob.HandleAsync(request.JobId, context.CancellationToken);
+        if (cancel.StoreProblem is { } storeProblem)
         {
-            // A cancel must be recorded before it is reported; refuse it while nothing can be recorded.
             throw JobStoreStatus.ToRpcException(storeProblem);
         }
 
-        var job = await jobs.CancelAsync(request.JobId, context.CancellationToken)
+        var job = cancel.Job
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"job_id: job '{request.JobId}' is unknown to this agent"));
         LogCancelRequested(logger, request.JobId, context.Peer);
         return new CancelJobResponse { Job = AgentProtoMapper.ToProto(job) };

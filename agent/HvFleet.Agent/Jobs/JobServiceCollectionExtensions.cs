@@ -32,6 +32,7 @@ internal static class JobServiceCollectionExtensions
         services.TryAddSingleton<CreateSnapshotHandler>();
         services.TryAddSingleton<ExportSnapshotHandler>();
         services.TryAddSingleton<DeleteSnapshotHandler>();
+        services.TryAddSingleton<CancelJobHandler>();
         services.AddHostedService<JobEngineService>();
         services.AddHostedService<JobStoreProbeService>();
         return services;
