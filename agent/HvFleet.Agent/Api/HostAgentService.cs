@@ -31,8 +31,8 @@ internal sealed partial class HostAgentService(
     AgentRuntimeInfo runtime,
     ILogger<HostAgentService> logger) : HostAgent.HostAgentBase
 {
-    private const int DefaultPageSize = 100;
-    private const int MaxPageSize = 1000;
+    private const int DefaultPageSize = JobManager.DefaultListLimit;
+    private const int MaxPageSize = JobManager.MaxListLimit;
 
     public override async Task<GetHostInfoResponse> GetHostInfo(GetHostInfoRequest request, ServerCallContext context)
     {
@@ -129,7 +129,7 @@ internal sealed partial class HostAgentService(
         RequireId("job_id", request.JobId);
         if (await jobs.GetAsync(request.JobId, context.CancellationToken) is null)
         {
-            throw new RpcException(new Status(StatusCode.NotFound, $"job_id: job '{request.JobId}' is unknown to this agent"));
+            throw UnknownJob(request.JobId);
         }
 
         await StreamAsync(request.JobId, responseStream, context);
@@ -139,7 +139,7 @@ internal sealed partial class HostAgentService(
     {
         RequireId("job_id", request.JobId);
         var job = await jobs.GetAsync(request.JobId, context.CancellationToken)
-            ?? throw new RpcException(new Status(StatusCode.NotFound, $"job_id: job '{request.JobId}' is unknown to this agent"));
+            ?? throw UnknownJob(request.JobId);
         return new GetJobResponse { Job = AgentProtoMapper.ToProto(job) };
     }
 
@@ -189,7 +189,7 @@ internal sealed partial class HostAgentService(
         }
 
         var job = cancel.Job
-            ?? throw new RpcException(new Status(StatusCode.NotFound, $"job_id: job '{request.JobId}' is unknown to this agent"));
+            ?? throw UnknownJob(request.JobId);
         LogCancelRequested(logger, request.JobId, context.Peer);
         return new CancelJobResponse { Job = AgentProtoMapper.ToProto(job) };
     }
@@ -242,6 +242,9 @@ internal sealed partial class HostAgentService(
         JobRequestValidator.ValidateId(field, value, errors);
         ThrowIfInvalid(errors);
     }
+
+    private static RpcException UnknownJob(string jobId) =>
+        new(new Status(StatusCode.NotFound, $"job_id: job '{jobId}' is unknown to this agent"));
 
     private static string? NullIfEmpty(string value) => string.IsNullOrEmpty(value) ? null : value;
 
