@@ -2,6 +2,7 @@ using System.Diagnostics;
 using HvFleet.Benchmarks.Jobs;
 using HvFleet.Agent.Jobs;
 using HvFleet.Hypervisors;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -35,7 +36,15 @@ static (JobManager Manager, SqliteJobStore Store, BenchHypervisor Hypervisor) Op
     configure?.Invoke(options);
     var store = new SqliteJobStore(Options.Create(new SqliteJobStoreOptions { DataDirectory = Path.Combine(directory, name), SyncEveryCommit = syncEveryCommit }), NullLogger<SqliteJobStore>.Instance);
     var hypervisor = new BenchHypervisor();
-    var manager = new JobManager(store, hypervisor, Options.Create(options), TimeProvider.System, NullLogger<JobManager>.Instance);
+    var manager = new ServiceCollection()
+        .AddLogging()
+        .AddSingleton<IJobStore>(store)
+        .AddSingleton<IHypervisor>(hypervisor)
+        .AddSingleton(Options.Create(options))
+        .AddSingleton(TimeProvider.System)
+        .AddJobEngineParts()
+        .BuildServiceProvider()
+        .GetRequiredService<JobManager>();
     return (manager, store, hypervisor);
 }
 

@@ -1,36 +1,38 @@
 using Google.Protobuf.WellKnownTypes;
 using HvFleet.Agent.Hosting;
 using HvFleet.Agent.Jobs;
+using HvFleet.Agent.Jobs.Requests;
 using HvFleet.Hypervisors;
 using HvFleet.Protos.Agent.V1;
 using Grpc.Core;
 using HvFleet.Security.Audit;
-using HvFleet.Security.Paths;
 using Microsoft.Extensions.Options;
 using JobKind = HvFleet.Agent.Jobs.JobKind;
-using VmState = HvFleet.Hypervisors.VmState;
 using JobState = HvFleet.Agent.Jobs.JobState;
 using ProtoJobState = HvFleet.Protos.Agent.V1.JobState;
 
 namespace HvFleet.Agent.Api;
 
 /// <summary>
-/// hvfleet.agent.v1.HostAgent. Validates each request before a job exists (statuses naming the
-/// field), hands mutating calls to the job engine and streams the job's whole state until it is
+/// hvfleet.agent.v1.HostAgent, the RPC edge: maps messages to the domain and back, fills the audit
+/// from the mapped request, hands mutating calls to their request handlers (<c>Jobs/Requests</c>),
+/// turns what they return into gRPC statuses and streams the job's whole state until it is
 /// terminal; a failed job is data, the stream still ends OK.
 /// </summary>
 internal sealed partial class HostAgentService(
     IHypervisor hypervisor,
     JobManager jobs,
-    IJobStore store,
-    JobStoreHealth storeHealth,
+    CreateSnapshotHandler createSnapshot,
+    ExportSnapshotHandler exportSnapshot,
+    DeleteSnapshotHandler deleteSnapshot,
+    CancelJobHandler cancelJob,
     IOptions<AgentOptions> agentOptions,
     IOptions<JobOptions> jobOptions,
     AgentRuntimeInfo runtime,
     ILogger<HostAgentService> logger) : HostAgent.HostAgentBase
 {
-    private const int DefaultPageSize = 100;
-    private const int MaxPageSize = 1000;
+    private const int DefaultPageSize = JobManager.DefaultListLimit;
+    private const int MaxPageSize = JobManager.MaxListLimit;
 
     public override async Task<GetHostInfoResponse> GetHostInfo(GetHostInfoRequest request, ServerCallContext context)
     {
@@ -90,7 +92,6 @@ internal sealed partial class HostAgentService(
 
     public override async Task CreateSnapshot(CreateSnapshotRequest request, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
     {
-        var ct = context.CancellationToken;
         var requestId = NullIfEmpty(request.RequestId);
         var audit = AuditContext.For(context).AddTargets(request.CollectionId);
         audit.RequestId = requestId;
@@ -105,67 +106,22 @@ internal sealed partial class HostAgentService(
         }
 
         var domain = AgentProtoMapper.FromProto(request);
-        ThrowIfInvalid(JobRequestValidator.ValidateCreateSnapshot(domain, requestId));
-        if (!await IsReplayAsync(requestId, ct))
-        {
-            await CheckSnapshotTargetAsync(domain.Target, ct);
-        }
-
-        await RunJobAsync(new CreateSnapshotJobSpec(domain), requestId, responseStream, context);
+        await RunJobAsync(JobKind.CreateSnapshot, () => createSnapshot.HandleAsync(domain, requestId, context.CancellationToken), responseStream, context);
     }
 
     public override async Task ExportSnapshot(ExportSnapshotRequest request, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
     {
-        var ct = context.CancellationToken;
         var requestId = NullIfEmpty(request.RequestId);
         AuditContext.For(context).AddTargets(request.SnapshotId).RequestId = requestId;
-        var path = ExportPathPolicy.Evaluate(request.ExportDirectory, agentOptions.Value.ExportRoots);
-        if (path.Verdict == ExportPathVerdict.Denied)
-        {
-            throw new RpcException(new Status(StatusCode.PermissionDenied, "export_directory: " + path.Reason));
-        }
-
         var domain = AgentProtoMapper.FromProto(request);
-        ThrowIfInvalid(JobRequestValidator.ValidateExportSnapshot(domain, requestId, agentOptions.Value.ExportRoots, out var confined));
-        if (!await IsReplayAsync(requestId, ct))
-        {
-            var snapshots = await Call(() => hypervisor.ListSnapshotsAsync(SnapshotFilter.All, ct));
-            if (!snapshots.Any(s => s.Id == domain.SnapshotId))
-            {
-                throw new RpcException(new Status(StatusCode.NotFound, $"snapshot_id: snapshot '{domain.SnapshotId}' does not exist on this host"));
-            }
-
-            if (domain.Options.DifferentialBackupBase is { } baseId && !snapshots.Any(s => s.Id == baseId))
-            {
-                throw new RpcException(new Status(StatusCode.NotFound, $"settings.differential_backup_base: snapshot '{baseId}' does not exist on this host"));
-            }
-
-            if (ExportVolumeSpace.AvailableBytes(confined!.ExportDirectory) is < ExportVolumeSpace.MinimumFreeBytes and var free)
-            {
-                throw new RpcException(new Status(StatusCode.ResourceExhausted,
-                    $"export_directory: no space left on the export volume of {confined.ExportDirectory} ({free} bytes free)"));
-            }
-        }
-
-        await RunJobAsync(new ExportSnapshotJobSpec(confined!), requestId, responseStream, context);
+        await RunJobAsync(JobKind.ExportSnapshot, () => exportSnapshot.HandleAsync(domain, requestId, context.CancellationToken), responseStream, context);
     }
 
     public override async Task DeleteSnapshot(DeleteSnapshotRequest request, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
     {
-        var ct = context.CancellationToken;
         var requestId = NullIfEmpty(request.RequestId);
         AuditContext.For(context).AddTargets(request.SnapshotId).RequestId = requestId;
-        ThrowIfInvalid(JobRequestValidator.ValidateDeleteSnapshot(request.SnapshotId, requestId));
-        if (!await IsReplayAsync(requestId, ct))
-        {
-            var snapshots = await Call(() => hypervisor.ListSnapshotsAsync(SnapshotFilter.All, ct));
-            if (!snapshots.Any(s => s.Id == request.SnapshotId))
-            {
-                throw new RpcException(new Status(StatusCode.NotFound, $"snapshot_id: snapshot '{request.SnapshotId}' does not exist on this host"));
-            }
-        }
-
-        await RunJobAsync(new DeleteSnapshotJobSpec(request.SnapshotId), requestId, responseStream, context);
+        await RunJobAsync(JobKind.DeleteSnapshot, () => deleteSnapshot.HandleAsync(request.SnapshotId, requestId, context.CancellationToken), responseStream, context);
     }
 
     public override async Task WatchJob(WatchJobRequest request, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
@@ -173,7 +129,7 @@ internal sealed partial class HostAgentService(
         RequireId("job_id", request.JobId);
         if (await jobs.GetAsync(request.JobId, context.CancellationToken) is null)
         {
-            throw new RpcException(new Status(StatusCode.NotFound, $"job_id: job '{request.JobId}' is unknown to this agent"));
+            throw UnknownJob(request.JobId);
         }
 
         await StreamAsync(request.JobId, responseStream, context);
@@ -183,7 +139,7 @@ internal sealed partial class HostAgentService(
     {
         RequireId("job_id", request.JobId);
         var job = await jobs.GetAsync(request.JobId, context.CancellationToken)
-            ?? throw new RpcException(new Status(StatusCode.NotFound, $"job_id: job '{request.JobId}' is unknown to this agent"));
+            ?? throw UnknownJob(request.JobId);
         return new GetJobResponse { Job = AgentProtoMapper.ToProto(job) };
     }
 
@@ -226,39 +182,29 @@ internal sealed partial class HostAgentService(
     {
         RequireId("job_id", request.JobId);
         AuditContext.For(context).AddTargets(request.JobId).JobId = request.JobId;
-        if (storeHealth.Problem is { } storeProblem)
+        var cancel = await cancelJob.HandleAsync(request.JobId, context.CancellationToken);
+        if (cancel.StoreProblem is { } storeProblem)
         {
-            // A cancel must be recorded before it is reported; refuse it while nothing can be recorded.
             throw JobStoreStatus.ToRpcException(storeProblem);
         }
 
-        var job = await jobs.CancelAsync(request.JobId, context.CancellationToken)
-            ?? throw new RpcException(new Status(StatusCode.NotFound, $"job_id: job '{request.JobId}' is unknown to this agent"));
+        var job = cancel.Job
+            ?? throw UnknownJob(request.JobId);
         LogCancelRequested(logger, request.JobId, context.Peer);
         return new CancelJobResponse { Job = AgentProtoMapper.ToProto(job) };
     }
 
-    private async Task RunJobAsync(JobSpec spec, string? requestId, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
+    private async Task RunJobAsync(JobKind kind, Func<Task<JobStartResult>> handle, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
     {
-        var start = await jobs.StartAsync(spec, requestId, context.CancellationToken);
-        switch (start.Outcome)
+        var start = await Call(handle);
+        if (start.Outcome is not (JobStartOutcome.Created or JobStartOutcome.Existing))
         {
-            case JobStartOutcome.Created or JobStartOutcome.Existing:
-                AuditContext.For(context).JobId = start.Job!.Id;
-                LogJobStarted(logger, start.Job!.Id, spec.Kind, start.Outcome == JobStartOutcome.Existing, context.Peer);
-                await StreamAsync(start.Job.Id, responseStream, context);
-                break;
-            case JobStartOutcome.RequestIdConflict:
-                throw new RpcException(new Status(StatusCode.InvalidArgument, "request_id: " + start.Message));
-            case JobStartOutcome.QueueFull:
-                throw new RpcException(new Status(StatusCode.ResourceExhausted, start.Message ?? "The host's job queue is full."));
-            case JobStartOutcome.StoreFull:
-                throw new RpcException(new Status(StatusCode.ResourceExhausted, start.Message ?? "job store: no space left on device"));
-            case JobStartOutcome.StoreFailed:
-                throw new RpcException(new Status(StatusCode.Unavailable, start.Message ?? "job store: cannot write"));
-            default:
-                throw new RpcException(new Status(StatusCode.Unavailable, start.Message ?? "The agent is not accepting jobs."));
+            throw JobStartStatus.ToRpcException(start);
         }
+
+        AuditContext.For(context).JobId = start.Job!.Id;
+        LogJobStarted(logger, start.Job.Id, kind, start.Outcome == JobStartOutcome.Existing, context.Peer);
+        await StreamAsync(start.Job.Id, responseStream, context);
     }
 
     private async Task StreamAsync(string jobId, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
@@ -267,47 +213,6 @@ internal sealed partial class HostAgentService(
         await foreach (var job in jobs.WatchAsync(jobId, context.CancellationToken))
         {
             await responseStream.WriteAsync(AgentProtoMapper.ToEvent(job), context.CancellationToken);
-        }
-    }
-
-    private async Task<bool> IsReplayAsync(string? requestId, CancellationToken cancellationToken) =>
-        requestId is not null && await store.GetByRequestIdAsync(requestId, cancellationToken) is not null;
-
-    private async Task CheckSnapshotTargetAsync(SnapshotTarget target, CancellationToken cancellationToken)
-    {
-        var vms = (await Call(() => hypervisor.ListVirtualMachinesAsync(cancellationToken))).ToDictionary(v => v.Id, StringComparer.OrdinalIgnoreCase);
-        IReadOnlyList<string> members;
-        if (target.CollectionId is { } collectionId)
-        {
-            var collections = await Call(() => hypervisor.ListCollectionsAsync(cancellationToken));
-            var collection = collections.FirstOrDefault(c => string.Equals(c.Id, collectionId, StringComparison.OrdinalIgnoreCase))
-                ?? throw new RpcException(new Status(StatusCode.NotFound, $"collection_id: VM group '{collectionId}' does not exist on this host"));
-            if (collection.MemberVmIds.Count == 0)
-            {
-                throw HypervisorStatus.Precondition(HyperVCodes.InvalidState, HyperVCodeFamily.Cim, $"collection_id: VM group '{collection.Name}' has no member VMs to checkpoint");
-            }
-
-            members = collection.MemberVmIds;
-        }
-        else
-        {
-            for (var i = 0; i < target.VmIds.Count; i++)
-            {
-                if (!vms.ContainsKey(target.VmIds[i]))
-                {
-                    throw new RpcException(new Status(StatusCode.NotFound, $"vms.vm_ids[{i}]: VM '{target.VmIds[i]}' does not exist on this host"));
-                }
-            }
-
-            members = target.VmIds;
-        }
-
-        foreach (var id in members)
-        {
-            if (vms.TryGetValue(id, out var vm) && vm.State == VmState.Busy)
-            {
-                throw HypervisorStatus.Precondition(HyperVCodes.InvalidState, HyperVCodeFamily.Cim, $"VM '{vm.Name}' ({vm.Id}) is busy (being deleted or changed) and cannot be checkpointed now");
-            }
         }
     }
 
@@ -323,7 +228,7 @@ internal sealed partial class HostAgentService(
         }
     }
 
-    private static void ThrowIfInvalid(IReadOnlyList<FieldError> errors)
+    private static void ThrowIfInvalid(List<FieldError> errors)
     {
         if (errors.Count > 0)
         {
@@ -337,6 +242,9 @@ internal sealed partial class HostAgentService(
         JobRequestValidator.ValidateId(field, value, errors);
         ThrowIfInvalid(errors);
     }
+
+    private static RpcException UnknownJob(string jobId) =>
+        new(new Status(StatusCode.NotFound, $"job_id: job '{jobId}' is unknown to this agent"));
 
     private static string? NullIfEmpty(string value) => string.IsNullOrEmpty(value) ? null : value;
 

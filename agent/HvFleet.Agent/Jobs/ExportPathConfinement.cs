@@ -26,9 +26,15 @@ internal static class ExportPathConfinement
     /// </summary>
     public static string? Confine(string? path, IReadOnlyList<string> exportRoots, out string? root, out string? error)
     {
-        var decision = ExportPathPolicy.Evaluate(path, exportRoots);
+        var decision = Decide(path, exportRoots);
         error = decision.Reason;
         root = decision.Root;
         return decision.Path;
     }
+
+    /// <summary>
+    /// The policy's whole decision (allowed with the confined path and its root, invalid, or denied):
+    /// taken once per export request, by its handler.
+    /// </summary>
+    public static ExportPathDecision Decide(string? path, IReadOnlyList<string> exportRoots) => ExportPathPolicy.Evaluate(path, exportRoots);
 }

@@ -29,4 +29,11 @@ internal sealed class JobOptions
     /// write tells when the store has recovered. Default 5 s.
     /// </summary>
     public TimeSpan StoreRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long the host's VMs and VM groups, as listed for checking a snapshot request's target,
+    /// are reused before they are listed again (on Hyper-V each listing is a WMI query). A snapshot
+    /// or delete job that ends drops them at once. Zero lists them for every request. Default 5 s.
+    /// </summary>
+    public TimeSpan InventoryCacheTtl { get; set; } = TimeSpan.FromSeconds(5);
 }

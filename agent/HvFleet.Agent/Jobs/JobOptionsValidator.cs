@@ -36,6 +36,11 @@ internal sealed class JobOptionsValidator : IValidateOptions<JobOptions>
             failures.Add($"{JobOptions.SectionName}:{nameof(options.StoreRetryInterval)} must be more than 0 and at most 10 minutes, got {options.StoreRetryInterval}.");
         }
 
+        if (options.InventoryCacheTtl < TimeSpan.Zero || options.InventoryCacheTtl > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"{JobOptions.SectionName}:{nameof(options.InventoryCacheTtl)} must be between 0 and 1 minute, got {options.InventoryCacheTtl}.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

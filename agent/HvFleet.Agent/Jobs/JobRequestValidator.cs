@@ -1,4 +1,5 @@
 using HvFleet.Hypervisors;
+using HvFleet.Security.Paths;
 using HvFleet.Security.Text;
 
 namespace HvFleet.Agent.Jobs;
@@ -73,12 +74,18 @@ internal static class JobRequestValidator
     /// request with the resolved, link-free directory that the job must use.
     /// </summary>
     public static IReadOnlyList<FieldError> ValidateExportSnapshot(
-        ExportRequest request, string? requestId, IReadOnlyList<string> exportRoots, out ExportRequest? confined)
+        ExportRequest request, string? requestId, IReadOnlyList<string> exportRoots, out ExportRequest? confined) =>
+        ValidateExportSnapshot(request, requestId, ExportPathConfinement.Decide(request.ExportDirectory, exportRoots), out confined);
+
+    /// <summary>As above, with the export path policy's decision on the directory already taken (once per request).</summary>
+    public static IReadOnlyList<FieldError> ValidateExportSnapshot(
+        ExportRequest request, string? requestId, ExportPathDecision path, out ExportRequest? confined)
     {
         var errors = new List<FieldError>();
         ValidateId("snapshot_id", request.SnapshotId, errors);
-        var directory = ExportPathConfinement.Confine(request.ExportDirectory, exportRoots, out var root, out var pathError);
-        if (pathError is not null)
+        var directory = path.Path;
+        var root = path.Root;
+        if (path.Reason is { } pathError)
         {
             errors.Add(new("export_directory", pathError));
         }

@@ -1,3 +1,5 @@
+using HvFleet.Agent.Jobs.Engine;
+using HvFleet.Agent.Jobs.Requests;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -7,8 +9,9 @@ namespace HvFleet.Agent.Jobs;
 internal static class JobServiceCollectionExtensions
 {
     /// <summary>
-    /// The job engine (<see cref="JobManager"/>), its options from the "Jobs" section, recovery
-    /// at startup and drain at shutdown. Needs an <c>IHypervisor</c> and an <see cref="IJobStore"/>.
+    /// The job engine (<see cref="JobManager"/>), its options from the "Jobs" section, the request
+    /// handlers of the RPC edge, recovery at startup and drain at shutdown. Needs an <c>IHypervisor</c>,
+    /// an <see cref="IJobStore"/> and the agent's options (export roots).
     /// </summary>
     public static IServiceCollection AddJobEngine(this IServiceCollection services, IConfiguration configuration)
     {
@@ -25,11 +28,36 @@ internal static class JobServiceCollectionExtensions
                 host.ShutdownTimeout = needed;
             }
         });
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<JobStoreHealth>();
-        services.TryAddSingleton<JobManager>();
+        services.AddJobEngineParts();
+        services.TryAddSingleton<CreateSnapshotHandler>();
+        services.TryAddSingleton<ExportSnapshotHandler>();
+        services.TryAddSingleton<DeleteSnapshotHandler>();
+        services.TryAddSingleton<CancelJobHandler>();
         services.AddHostedService<JobEngineService>();
         services.AddHostedService<JobStoreProbeService>();
+        return services;
+    }
+
+    /// <summary>
+    /// The engine's parts and its façade (<see cref="JobManager"/>), without options binding or
+    /// hosted services: what <see cref="AddJobEngine"/> builds on, and what tests and benchmarks
+    /// compose over their own store, hypervisor and <c>IOptions&lt;JobOptions&gt;</c>.
+    /// </summary>
+    public static IServiceCollection AddJobEngineParts(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<JobStoreHealth>();
+        services.TryAddSingleton<SnapshotOriginLookup>();
+        services.TryAddSingleton<PartialExportRemover>();
+        services.TryAddSingleton<HostInventoryCache>();
+        services.TryAddSingleton<JobJournal>();
+        services.TryAddSingleton<JobExecutor>();
+        services.TryAddSingleton<JobDispatcher>();
+        services.TryAddSingleton<JobAdmission>();
+        services.TryAddSingleton<JobWatchHub>();
+        services.TryAddSingleton<JobRecovery>();
+        services.TryAddSingleton<JobDrain>();
+        services.TryAddSingleton<JobManager>();
         return services;
     }
 

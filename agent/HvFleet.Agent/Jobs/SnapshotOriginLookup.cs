@@ -9,7 +9,7 @@ namespace HvFleet.Agent.Jobs;
 /// nor a second checkpoint. Also warns at start when the job store is empty while the host holds
 /// checkpoints made by agent jobs (the store was deleted or emptied).
 /// </summary>
-internal sealed partial class SnapshotOriginLookup(IHypervisor hypervisor, ILogger logger)
+internal sealed partial class SnapshotOriginLookup(IHypervisor hypervisor, ILogger<SnapshotOriginLookup> logger)
 {
     /// <summary>The checkpoints of <paramref name="job"/> (by job id or request id); <see cref="OriginMatch.None"/> when the lookup fails (logged).</summary>
     public async Task<OriginMatch> FindForJobAsync(AgentJob job, CreateSnapshotJobSpec spec, CancellationToken cancellationToken)

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using HvFleet.Hypervisors;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -18,12 +16,6 @@ internal sealed partial class SqliteJobStore : IJobStore, IDisposable
 
     private const int SqliteConstraint = 19;
     private const int SqliteConstraintUnique = 2067;
-
-    private const string Columns =
-        "id, kind, state, percent, bytes_done, bytes_total, status_text, created_at, started_at, finished_at, " +
-        "error_code, error_summary, error_description, error_family, result_snapshot_ids, result_export_path, " +
-        "result_manifest_path, result_bytes, result_files, request_id, target_ids, warnings, backend_job_id, " +
-        "backend_job_operation, backend_job_target, payload, export_directory, export_target_existed, sequence";
 
     private readonly string _connectionString;
     private readonly string _databasePath;
@@ -101,13 +93,13 @@ internal sealed partial class SqliteJobStore : IJobStore, IDisposable
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
-            INSERT INTO jobs ({Columns}) VALUES (
+            INSERT INTO jobs ({SqliteJobRows.Columns}) VALUES (
               $id, $kind, $state, $percent, $bytes_done, $bytes_total, $status_text, $created_at, $started_at, $finished_at,
               $error_code, $error_summary, $error_description, $error_family, $result_snapshot_ids, $result_export_path,
               $result_manifest_path, $result_bytes, $result_files, $request_id, $target_ids, $warnings, $backend_job_id,
               $backend_job_operation, $backend_job_target, $payload, $export_directory, $export_target_existed, $sequence)
             """;
-        Bind(command, job);
+        SqliteJobRows.Bind(command, job);
         try
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
@@ -143,7 +135,7 @@ internal sealed partial class SqliteJobStore : IJobStore, IDisposable
               sequence = $sequence
             WHERE id = $id AND sequence < $sequence
             """;
-        Bind(command, job);
+        SqliteJobRows.Bind(command, job);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
@@ -152,8 +144,8 @@ internal sealed partial class SqliteJobStore : IJobStore, IDisposable
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = state is null
-            ? $"SELECT {Columns} FROM jobs ORDER BY created_at DESC, rowid DESC LIMIT $limit"
-            : $"SELECT {Columns} FROM jobs WHERE state = $state ORDER BY created_at DESC, rowid DESC LIMIT $limit";
+            ? $"SELECT {SqliteJobRows.Columns} FROM jobs ORDER BY created_at DESC, rowid DESC LIMIT $limit"
+            : $"SELECT {SqliteJobRows.Columns} FROM jobs WHERE state = $state ORDER BY created_at DESC, rowid DESC LIMIT $limit";
         command.Parameters.AddWithValue("$limit", limit);
         if (state is { } filter)
         {
@@ -164,7 +156,7 @@ internal sealed partial class SqliteJobStore : IJobStore, IDisposable
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            jobs.Add(Read(reader));
+            jobs.Add(SqliteJobRows.Read(reader));
         }
 
         return jobs;
@@ -219,11 +211,11 @@ internal sealed partial class SqliteJobStore : IJobStore, IDisposable
         await using var command = connection.CreateCommand();
         // column is one of two constants chosen above, never caller input.
 #pragma warning disable CA2100
-        command.CommandText = $"SELECT {Columns} FROM jobs WHERE {column} = $value";
+        command.CommandText = $"SELECT {SqliteJobRows.Columns} FROM jobs WHERE {column} = $value";
 #pragma warning restore CA2100
         command.Parameters.AddWithValue("$value", value);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+        return await reader.ReadAsync(cancellationToken) ? SqliteJobRows.Read(reader) : null;
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
@@ -339,82 +331,6 @@ internal sealed partial class SqliteJobStore : IJobStore, IDisposable
             _initGate.Release();
         }
     }
-
-    private static void Bind(SqliteCommand command, AgentJob job)
-    {
-        var p = command.Parameters;
-        p.AddWithValue("$id", job.Id);
-        p.AddWithValue("$kind", (int)job.Kind);
-        p.AddWithValue("$state", (int)job.State);
-        p.AddWithValue("$percent", job.Percent);
-        p.AddWithValue("$bytes_done", job.BytesDone);
-        p.AddWithValue("$bytes_total", job.BytesTotal);
-        p.AddWithValue("$status_text", (object?)job.StatusText ?? DBNull.Value);
-        p.AddWithValue("$created_at", job.CreatedAt.UtcTicks);
-        p.AddWithValue("$started_at", (object?)job.StartedAt?.UtcTicks ?? DBNull.Value);
-        p.AddWithValue("$finished_at", (object?)job.FinishedAt?.UtcTicks ?? DBNull.Value);
-        p.AddWithValue("$error_code", (object?)job.Error?.HyperVCode ?? DBNull.Value);
-        p.AddWithValue("$error_summary", (object?)job.Error?.Summary ?? DBNull.Value);
-        p.AddWithValue("$error_description", (object?)job.Error?.Description ?? DBNull.Value);
-        p.AddWithValue("$error_family", job.Error is null ? DBNull.Value : (int)job.Error.Family);
-        p.AddWithValue("$result_snapshot_ids", job.Result is null ? DBNull.Value : ToJson(job.Result.SnapshotIds));
-        p.AddWithValue("$result_export_path", (object?)job.Result?.ExportPath ?? DBNull.Value);
-        p.AddWithValue("$result_manifest_path", (object?)job.Result?.ManifestPath ?? DBNull.Value);
-        p.AddWithValue("$result_bytes", (object?)job.Result?.Bytes ?? DBNull.Value);
-        p.AddWithValue("$result_files", (object?)job.Result?.Files ?? DBNull.Value);
-        p.AddWithValue("$request_id", (object?)job.RequestId ?? DBNull.Value);
-        p.AddWithValue("$target_ids", ToJson(job.TargetIds));
-        p.AddWithValue("$warnings", ToJson(job.Warnings));
-        p.AddWithValue("$backend_job_id", (object?)job.BackendJob?.JobId ?? DBNull.Value);
-        p.AddWithValue("$backend_job_operation", job.BackendJob is null ? DBNull.Value : (int)job.BackendJob.Operation);
-        p.AddWithValue("$backend_job_target", (object?)job.BackendJob?.TargetId ?? DBNull.Value);
-        p.AddWithValue("$payload", job.Payload);
-        p.AddWithValue("$export_directory", (object?)job.ExportDirectory ?? DBNull.Value);
-        p.AddWithValue("$export_target_existed", job.ExportTargetExisted ? 1 : 0);
-        p.AddWithValue("$sequence", job.Sequence);
-    }
-
-    private static AgentJob Read(SqliteDataReader r)
-    {
-        string? Text(int i) => r.IsDBNull(i) ? null : r.GetString(i);
-        DateTimeOffset? Time(int i) => r.IsDBNull(i) ? null : new DateTimeOffset(r.GetInt64(i), TimeSpan.Zero);
-
-        return new AgentJob
-        {
-            Id = r.GetString(0),
-            Kind = (JobKind)r.GetInt32(1),
-            State = (JobState)r.GetInt32(2),
-            Percent = r.GetInt32(3),
-            BytesDone = r.GetInt64(4),
-            BytesTotal = r.GetInt64(5),
-            StatusText = Text(6),
-            CreatedAt = new DateTimeOffset(r.GetInt64(7), TimeSpan.Zero),
-            StartedAt = Time(8),
-            FinishedAt = Time(9),
-            Error = r.IsDBNull(10)
-                ? null
-                : new JobError((uint)r.GetInt64(10), r.GetString(11), r.GetString(12), (HyperVCodeFamily)r.GetInt32(13)),
-            Result = r.IsDBNull(14)
-                ? null
-                : new JobResult(FromJson(r.GetString(14)), Text(15), Text(16), r.GetInt64(17), r.GetInt32(18)),
-            RequestId = Text(19),
-            TargetIds = FromJson(r.GetString(20)),
-            Warnings = FromJson(r.GetString(21)),
-            BackendJob = r.IsDBNull(22)
-                ? null
-                : new BackendJobReference(r.GetString(22), (BackendOperationKind)r.GetInt32(23), Text(24)),
-            Payload = r.GetString(25),
-            ExportDirectory = Text(26),
-            ExportTargetExisted = r.GetInt32(27) != 0,
-            Sequence = r.GetInt64(28),
-        };
-    }
-
-    private static string ToJson(IReadOnlyList<string> values) =>
-        JsonSerializer.Serialize([.. values], JobJsonContext.Default.StringArray);
-
-    private static string[] FromJson(string json) =>
-        JsonSerializer.Deserialize(json, JobJsonContext.Default.StringArray) ?? [];
 
     [LoggerMessage(EventId = 1102, EventName = "JobStoreUnwritable", Level = LogLevel.Error,
         Message = "{Problem}; jobs are refused until it can write again")]

@@ -1,7 +1,6 @@
 using HvFleet.Agent.Jobs;
 using HvFleet.Agent.Tests.Jobs.Fakes;
 using HvFleet.Hypervisors;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace HvFleet.Agent.Tests.Jobs;
 
@@ -58,8 +57,7 @@ public sealed class JobManagerLookupTests
         await using var engine = await JobEngineHarness.StartAsync();
         var store = new GatedInsertJobStore(engine.OpenStore());
         var hypervisor = new FakeHypervisor();
-        using var manager = new JobManager(store, hypervisor, Microsoft.Extensions.Options.Options.Create(new JobOptions()),
-            TimeProvider.System, NullLogger<JobManager>.Instance);
+        using var manager = JobEngines.Create(store, hypervisor, new JobOptions(), TimeProvider.System);
         await manager.RecoverAsync(CancellationToken.None);
 
         var start = manager.StartAsync(Specs.Group("g1"), "req-racing", CancellationToken.None);

@@ -1,6 +1,7 @@
 using HvFleet.Agent.Jobs;
 using HvFleet.Agent.Tests.Jobs.Fakes;
 using HvFleet.Hypervisors;
+using HvFleet.Testing;
 
 namespace HvFleet.Agent.Tests.Jobs;
 
@@ -9,7 +10,7 @@ public sealed class JobManagerPersistenceTests
     [Fact]
     public async Task OnProgress_WithinInterval_IsNotWrittenButStateChangesAre()
     {
-        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var clock = new ManualTimeProvider();
         await using var engine = await JobEngineHarness.StartAsync(o => o.ProgressPersistInterval = TimeSpan.FromMilliseconds(500), clock);
         var job = await engine.StartJobAsync(Specs.Group("g1"));
         var call = await engine.Hypervisor.NextCallAsync();

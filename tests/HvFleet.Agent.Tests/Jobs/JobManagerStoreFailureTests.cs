@@ -23,7 +23,7 @@ public sealed class JobManagerStoreFailureTests
         using var store = new SqliteJobStore(MsOptions.Create(new SqliteJobStoreOptions { DataDirectory = dataDirectory }),
             NullLogger<SqliteJobStore>.Instance, health);
         var hypervisor = new FakeHypervisor();
-        using var manager = new JobManager(store, hypervisor, MsOptions.Create(options), clock, NullLogger<JobManager>.Instance, health);
+        using var manager = JobEngines.Create(store, hypervisor, options, clock, health);
         await manager.RecoverAsync(CancellationToken.None);
         using var timeout = new CancellationTokenSource(Timeout);
         var job = (await manager.StartAsync(Specs.Group("g1"), "req-1", CancellationToken.None)).Job!;

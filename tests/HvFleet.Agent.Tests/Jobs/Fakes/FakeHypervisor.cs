@@ -12,6 +12,7 @@ internal sealed class FakeHypervisor : IHypervisor
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(10);
     private readonly Channel<FakeCall> _calls = Channel.CreateUnbounded<FakeCall>();
     private int _callCount;
+    private int _vmListings;
 
     /// <summary>When false the fake ignores its token (a backend that does not stop).</summary>
     public bool HonourCancellation { get; set; } = true;
@@ -23,6 +24,15 @@ internal sealed class FakeHypervisor : IHypervisor
     public Func<FakeCall, Task<OperationResult?>>? OnResume { get; set; }
 
     public int CallCount => Volatile.Read(ref _callCount);
+
+    /// <summary>What <see cref="ListVirtualMachinesAsync"/> answers; empty by default.</summary>
+    public List<VirtualMachineInfo> VirtualMachines { get; } = [];
+
+    /// <summary>What <see cref="ListCollectionsAsync"/> answers; empty by default.</summary>
+    public List<VmCollectionInfo> Collections { get; } = [];
+
+    /// <summary>How often the host's VMs were listed.</summary>
+    public int VmListings => Volatile.Read(ref _vmListings);
 
     /// <summary>What <see cref="ListSnapshotsAsync"/> answers (the host's checkpoints); empty by default.</summary>
     public List<SnapshotInfo> Snapshots { get; } = [];
@@ -48,11 +58,14 @@ internal sealed class FakeHypervisor : IHypervisor
     public Task<HypervisorInfo> GetInfoAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new HypervisorInfo(HypervisorKind.Lab, "fake", []));
 
-    public Task<IReadOnlyList<VirtualMachineInfo>> ListVirtualMachinesAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<VirtualMachineInfo>>([]);
+    public Task<IReadOnlyList<VirtualMachineInfo>> ListVirtualMachinesAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _vmListings);
+        return Task.FromResult<IReadOnlyList<VirtualMachineInfo>>([.. VirtualMachines]);
+    }
 
     public Task<IReadOnlyList<VmCollectionInfo>> ListCollectionsAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<VmCollectionInfo>>([]);
+        Task.FromResult<IReadOnlyList<VmCollectionInfo>>([.. Collections]);
 
     public Task<IReadOnlyList<SnapshotInfo>> ListSnapshotsAsync(SnapshotFilter filter, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<SnapshotInfo>>([.. Snapshots]);

@@ -1,5 +1,6 @@
 using HvFleet.Agent.Jobs;
 using HvFleet.Hypervisors;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace HvFleet.Agent.Tests.Jobs.Fakes;
@@ -37,6 +38,9 @@ internal sealed class JobEngineHarness : IAsyncDisposable
     public SqliteJobStore Store { get; private set; } = null!;
 
     public JobManager Manager { get; private set; } = null!;
+
+    /// <summary>The engine's composed parts (the manager's among them).</summary>
+    public IServiceProvider Services { get; private set; } = null!;
 
     public static async Task<JobEngineHarness> StartAsync(Action<JobOptions>? configure = null, TimeProvider? time = null, bool recover = true)
     {
@@ -145,7 +149,8 @@ internal sealed class JobEngineHarness : IAsyncDisposable
     {
         Hypervisor = hypervisor;
         Store = OpenStore();
-        Manager = new JobManager(Store, hypervisor, Microsoft.Extensions.Options.Options.Create(Options), Time, NullLogger<JobManager>.Instance);
+        Services = JobEngines.Compose(Store, hypervisor, Options, Time);
+        Manager = Services.GetRequiredService<JobManager>();
         _managers.Add(Manager);
     }
 }

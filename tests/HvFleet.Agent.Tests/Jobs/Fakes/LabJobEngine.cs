@@ -1,6 +1,8 @@
 using HvFleet.Agent.Jobs;
 using HvFleet.Hypervisors;
 using HvFleet.Hypervisors.Lab;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace HvFleet.Agent.Tests.Jobs.Fakes;
@@ -33,7 +35,7 @@ internal sealed class LabJobEngine : IAsyncDisposable
 
     public JobManager Manager { get; private set; } = null!;
 
-    public RecordingLogger<JobManager> Logger { get; private set; } = null!;
+    public RecordingLogger<SnapshotOriginLookup> Logger { get; private set; } = null!;
 
     /// <summary>An engine on a freshly seeded lab; <paramref name="wrap"/> may put a crashing layer over the lab.</summary>
     public static async Task<LabJobEngine> StartAsync(Func<IHypervisor, IHypervisor>? wrap = null)
@@ -111,8 +113,10 @@ internal sealed class LabJobEngine : IAsyncDisposable
             Microsoft.Extensions.Options.Options.Create(new SqliteJobStoreOptions { DataDirectory = DataDirectory }),
             NullLogger<SqliteJobStore>.Instance);
         _disposables.Add(Store);
-        Logger = new RecordingLogger<JobManager>();
-        Manager = new JobManager(Store, wrap is null ? Lab : wrap(Lab), Microsoft.Extensions.Options.Options.Create(new JobOptions()), TimeProvider.System, Logger);
+        Logger = new RecordingLogger<SnapshotOriginLookup>();
+        var logger = Logger;
+        Manager = JobEngines.Create(Store, wrap is null ? Lab : wrap(Lab), new JobOptions(), TimeProvider.System,
+            configure: services => services.AddSingleton<ILogger<SnapshotOriginLookup>>(logger));
         _disposables.Add(Manager);
         await Manager.RecoverAsync(CancellationToken.None);
     }

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace HvFleet.Agent.Jobs;
+namespace HvFleet.Agent.Jobs.Engine;
 
 /// <summary>
 /// The in-memory side of a job that is not yet terminal: its current state, its watchers and its

@@ -1,10 +1,10 @@
-namespace HvFleet.Agent.Jobs;
+namespace HvFleet.Agent.Jobs.Engine;
 
 /// <summary>
 /// Decides which queued jobs may run: a free slot in the job's class (snapshots, exports) and
 /// none of its concurrency keys held by a running job, or by an earlier job still waiting for
 /// it (so a later job never overtakes an earlier one on the same target). Jobs on other targets
-/// proceed. Not thread-safe: the <see cref="JobManager"/> calls it under its lock.
+/// proceed. Not thread-safe: the <see cref="JobDispatcher"/> calls it under its lock.
 /// </summary>
 internal sealed class JobScheduler(int maxSnapshots, int maxExports)
 {

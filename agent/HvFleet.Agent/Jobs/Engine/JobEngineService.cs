@@ -1,4 +1,4 @@
-namespace HvFleet.Agent.Jobs;
+namespace HvFleet.Agent.Jobs.Engine;
 
 /// <summary>Runs the job engine's recovery at startup and its drain at shutdown.</summary>
 internal sealed class JobEngineService(JobManager manager) : IHostedService
