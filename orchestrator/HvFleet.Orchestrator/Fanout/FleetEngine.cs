@@ -60,7 +60,7 @@ public sealed partial class FleetEngine : IAsyncDisposable
     public async Task<IReadOnlyList<HostStatus>> ListHostsAsync(HostSelector selector, bool refresh, CancellationToken cancellationToken) =>
         await _prober.ListAsync(selector, refresh, cancellationToken);
 
-    public async Task<FleetResult<FleetOperation>> StartSnapshotAsync(SnapshotRequest request, CancellationToken cancellationToken)
+    public async Task<FleetResult<FleetOperation>> StartSnapshotAsync(FleetSnapshotRequest request, CancellationToken cancellationToken)
     {
         await EnsureInitializedAsync(cancellationToken);
         var errors = new List<string>(request.Policy.Validate());
@@ -103,7 +103,7 @@ public sealed partial class FleetEngine : IAsyncDisposable
             RequestText.RefuseBidiControls($"targets.names[{i}]", request.Targets.Names[i], errors);
         }
 
-        if (request.Kind is not (SnapshotKind.Standard or SnapshotKind.Recovery))
+        if (request.Kind is not (FleetSnapshotKind.Standard or FleetSnapshotKind.Recovery))
         {
             errors.Add("snapshot_type: must be STANDARD or RECOVERY");
         }
@@ -129,7 +129,7 @@ public sealed partial class FleetEngine : IAsyncDisposable
         return await CreateAndStartAsync(operation, source: null, cancellationToken);
     }
 
-    public async Task<FleetResult<FleetOperation>> StartExportAsync(ExportRequest request, CancellationToken cancellationToken)
+    public async Task<FleetResult<FleetOperation>> StartExportAsync(FleetExportRequest request, CancellationToken cancellationToken)
     {
         await EnsureInitializedAsync(cancellationToken);
         var errors = new List<string>(request.Policy.Validate());

@@ -23,7 +23,7 @@ internal sealed partial class TaskRunner(
 
     /// <summary>A cancel's result: the job's state after it (null when none was found or the cancel was not confirmed),
     /// and whether the agent answered at all.</summary>
-    private sealed record CancelResult(AgentJob? Job, bool Answered);
+    private sealed record CancelResult(RemoteJob? Job, bool Answered);
 
     public async Task<FleetTask> RunAsync(RunContext run, FleetTask task, FleetPolicy policy, FleetOperation operation)
     {
@@ -64,7 +64,7 @@ internal sealed partial class TaskRunner(
             AttemptFailure failure;
             try
             {
-                AgentJob? last = null;
+                RemoteJob? last = null;
                 await foreach (var job in OpenJobStream(client, task, operation, attempt.Token).WithCancellation(attempt.Token))
                 {
                     last = job;
@@ -188,7 +188,7 @@ internal sealed partial class TaskRunner(
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, run.Shutdown);
             try
             {
-                AgentJob? last = null;
+                RemoteJob? last = null;
                 await foreach (var job in client.DeleteSnapshotAsync(new DeleteSnapshotCommand(snapshotId, RequestIds.ForCleanup(task.RequestId, snapshotId)), linked.Token))
                 {
                     last = job;
@@ -244,7 +244,7 @@ internal sealed partial class TaskRunner(
         _ => ex.Status.ToString(),
     }, ex.Detail, (int)ex.Status);
 
-    private static IAsyncEnumerable<AgentJob> OpenJobStream(IAgentClient client, FleetTask task, FleetOperation operation, CancellationToken cancellationToken)
+    private static IAsyncEnumerable<RemoteJob> OpenJobStream(IAgentClient client, FleetTask task, FleetOperation operation, CancellationToken cancellationToken)
     {
         if (task.AgentJobId.Length > 0)
         {
@@ -277,7 +277,7 @@ internal sealed partial class TaskRunner(
         };
     }
 
-    private static FleetTask Complete(FleetTask task, AgentJob job) => job.State switch
+    private static FleetTask Complete(FleetTask task, RemoteJob job) => job.State switch
     {
         AgentJobState.Completed => task with
         {
@@ -304,7 +304,7 @@ internal sealed partial class TaskRunner(
     {
         using var timeout = new CancellationTokenSource(options.ControlCallTimeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, run.Shutdown, run.Cancel);
-        AgentJob? job;
+        RemoteJob? job;
         try
         {
             job = await client.GetJobAsync(task.PreviousJobId, linked.Token);
@@ -351,7 +351,7 @@ internal sealed partial class TaskRunner(
 
     /// <summary>A job that completed before the cancel reached it left checkpoints: the task records them, so the
     /// cleanup policy can remove them and a retry adopts them instead of taking a second one.</summary>
-    private static FleetTask WithCheckpoints(FleetTask task, AgentJob job) =>
+    private static FleetTask WithCheckpoints(FleetTask task, RemoteJob job) =>
         job.State == AgentJobState.Completed && job.SnapshotIds.Count > 0 ? task with { SnapshotIds = job.SnapshotIds } : task;
 
     private static FleetTask Cancelled(FleetTask task, string status) => task with

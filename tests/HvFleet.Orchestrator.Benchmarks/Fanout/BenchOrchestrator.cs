@@ -70,7 +70,7 @@ internal sealed class BenchOrchestrator : IAsyncDisposable
         var agentsBefore = _agentsCpu?.Invoke();
         var jitBefore = System.Runtime.JitInfo.GetCompilationTime();
         var clock = Stopwatch.StartNew();
-        var started = await Engine.StartSnapshotAsync(new SnapshotRequest { Hosts = HostSelector.Everything }, cancellationToken);
+        var started = await Engine.StartSnapshotAsync(new FleetSnapshotRequest { Hosts = HostSelector.Everything }, cancellationToken);
         if (!started.IsSuccess)
         {
             throw new InvalidOperationException($"StartFleetSnapshot refused: {started.Error}");

@@ -13,7 +13,6 @@ using HvFleet.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Task = System.Threading.Tasks.Task;
 
 namespace HvFleet.Orchestrator.Tests.Api;
 

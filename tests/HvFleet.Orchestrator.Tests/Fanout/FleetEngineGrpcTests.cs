@@ -25,7 +25,7 @@ public sealed class FleetEngineGrpcTests
             Options.Create(new OrchestratorOptions()), NullLogger<FleetEngine>.Instance);
 
         var final = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(
-            new SnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast with { MaxRetries = 1 } }, CancellationToken.None));
+            new FleetSnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast with { MaxRetries = 1 } }, CancellationToken.None));
 
         Assert.Equal(OperationState.PartiallyFailed, final.State);
         Assert.Equal(
@@ -50,7 +50,7 @@ public sealed class FleetEngineGrpcTests
         await using var engine = new FleetEngine(new StaticFleetInventory(servers.Hosts), connector, harness.NewStore(), TimeProvider.System,
             Options.Create(new OrchestratorOptions()), NullLogger<FleetEngine>.Instance);
         var started = EngineHarness.Started(await engine.StartSnapshotAsync(
-            new SnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
+            new FleetSnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
         await OperationWaits.WaitForJobIdsAsync(engine, started.Id, 3);
 
         await engine.CancelAsync(started.Id, CancellationToken.None);

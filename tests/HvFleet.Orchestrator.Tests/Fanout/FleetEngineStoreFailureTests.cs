@@ -26,7 +26,7 @@ public sealed class FleetEngineStoreFailureTests
             Options.Create(new OrchestratorOptions { ControlCallTimeout = TimeSpan.FromSeconds(5) }), NullLogger<FleetEngine>.Instance, fatal))
         {
             EngineHarness.Started(await engine.StartSnapshotAsync(
-                new SnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
+                new FleetSnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
             await Wait.UntilAsync(() => agent.Jobs.Count == 1, because: "the snapshot job runs on the agent");
 
             volume.Fill();
