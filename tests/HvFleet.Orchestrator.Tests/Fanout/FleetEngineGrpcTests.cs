@@ -4,7 +4,6 @@ using HvFleet.Orchestrator.Inventory;
 using HvFleet.Orchestrator.Operations;
 using HvFleet.Orchestrator.Tests.Agents;
 using HvFleet.Orchestrator.Tests.Fakes;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace HvFleet.Orchestrator.Tests.Fanout;
@@ -21,8 +20,8 @@ public sealed class FleetEngineGrpcTests
         await using var servers = await LoopbackAgents.StartAsync(harness.Fleet);
         var hosts = servers.Hosts.Append(new FleetHost { Name = "down", Address = $"127.0.0.1:{GrpcAgentClientTests.FreePort()}" }).ToList();
         using var connector = new GrpcAgentConnector(Options.Create(new AgentConnectionOptions { UseTls = false }), TimeProvider.System);
-        await using var engine = new FleetEngine(new StaticFleetInventory(hosts), connector, harness.NewStore(), TimeProvider.System,
-            Options.Create(new OrchestratorOptions()), NullLogger<FleetEngine>.Instance);
+        await using var engine = EngineFactory.Create(new StaticFleetInventory(hosts), connector, harness.NewStore(), TimeProvider.System,
+            new OrchestratorOptions());
 
         var final = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(
             new FleetSnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast with { MaxRetries = 1 } }, CancellationToken.None));
@@ -47,8 +46,8 @@ public sealed class FleetEngineGrpcTests
         harness.Fleet.Add("hv2", "", "a").HoldJobs = true;
         await using var servers = await LoopbackAgents.StartAsync(harness.Fleet);
         using var connector = new GrpcAgentConnector(Options.Create(new AgentConnectionOptions { UseTls = false }), TimeProvider.System);
-        await using var engine = new FleetEngine(new StaticFleetInventory(servers.Hosts), connector, harness.NewStore(), TimeProvider.System,
-            Options.Create(new OrchestratorOptions()), NullLogger<FleetEngine>.Instance);
+        await using var engine = EngineFactory.Create(new StaticFleetInventory(servers.Hosts), connector, harness.NewStore(), TimeProvider.System,
+            new OrchestratorOptions());
         var started = EngineHarness.Started(await engine.StartSnapshotAsync(
             new FleetSnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
         await OperationWaits.WaitForJobIdsAsync(engine, started.Id, 3);
