@@ -1,5 +1,5 @@
 using System.CommandLine;
-using HvFleet.Cli.Hosting;
+using HvFleet.Agent.Service;
 using HvFleet.Orchestrator.Hosting;
 using HvFleet.Security.Unix;
 using HvFleet.Security.Authorization;
@@ -63,7 +63,7 @@ internal static class ServeCommand
                     AgentsCaPath = parse.GetValue(agentsCa) ?? "",
                     ClientCertificatePath = parse.GetValue(cert) ?? "",
                     ClientKeyPath = parse.GetValue(key) ?? "",
-                });
+                }, services => services.AddSystemdNotify());
                 built = app;
                 await app.StartAsync(cancellationToken);
             }

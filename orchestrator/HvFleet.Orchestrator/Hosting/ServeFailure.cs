@@ -1,9 +1,11 @@
-using HvFleet.Orchestrator.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
-namespace HvFleet.Cli.Hosting;
+namespace HvFleet.Orchestrator.Hosting;
 
 /// <summary>Why a stopped <c>hvfleet serve</c> must exit non-zero, on one line; null when it stopped because it was asked to.</summary>
-internal static class ServeFailure
+public static class ServeFailure
 {
     public static string? Describe(WebApplication app, OrchestratorFatalErrors fatal)
     {

@@ -1,24 +1,29 @@
 using System.Net;
 using Grpc.Health.V1;
 using Grpc.HealthCheck;
-using HvFleet.Agent.Service;
 using HvFleet.Orchestrator.Api;
-using HvFleet.Orchestrator.Hosting;
 using HvFleet.Security.Hosting;
 using HvFleet.Security.Unix;
 using HvFleet.Security.Tls;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
-namespace HvFleet.Cli.Hosting;
+namespace HvFleet.Orchestrator.Hosting;
 
 /// <summary>The orchestrator server: Fleet API, health and reflection on Kestrel behind the security layer (mutual TLS,
 /// roles, limits, audit), the engine with the file inventory, the SQLite store and gRPC agents; optionally a plaintext
 /// health-only listener for probes; systemd readiness when run under it.</summary>
-internal static class OrchestratorHost
+public static class OrchestratorHost
 {
-    /// <summary>Builds the server, or throws <see cref="ArgumentException"/> listing every problem of <paramref name="settings"/>.</summary>
-    public static WebApplication Build(OrchestratorHostSettings settings)
+    /// <summary>Builds the server, or throws <see cref="ArgumentException"/> listing every problem of <paramref name="settings"/>.
+    /// <paramref name="addPlatformServices"/> adds what the program's platform needs after the orchestrator's own hosted
+    /// services (<c>hvfleet</c>: the systemd readiness notification).</summary>
+    public static WebApplication Build(OrchestratorHostSettings settings, Action<IServiceCollection>? addPlatformServices = null)
     {
         var problems = settings.Problems();
         if (problems.Count > 0)
@@ -79,7 +84,7 @@ internal static class OrchestratorHost
             services.AddHostedService(provider => provider.GetRequiredService<HealthListener>());
         }
 
-        services.AddSystemdNotify();
+        addPlatformServices?.Invoke(services);
 
         var app = builder.Build();
         app.Lifetime.ApplicationStarted.Register(() => health.SetStatus("", HealthCheckResponse.Types.ServingStatus.Serving));
