@@ -110,29 +110,11 @@ public static class OrchestratorHost
     /// <summary>The health-only listener's address once started, or null when there is none.</summary>
     public static string? HealthAddress(WebApplication app) => app.Services.GetService<HealthListener>()?.BoundAddress;
 
+    /// <summary>A listen address: HOST:PORT (<see cref="HostPortOptions.Listen"/>) whose host is an IP address, localhost or *.</summary>
     internal static bool TryParseEndPoint(string text, out IPEndPoint? endPoint)
     {
         endPoint = null;
-        int colon = text.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(text[(colon + 1)..], System.Globalization.NumberStyles.None, null, out int port) || port > 65535)
-        {
-            return false;
-        }
-
-        string host = text[..colon].Trim('[', ']');
-        IPAddress? ip = host switch
-        {
-            "localhost" => IPAddress.Loopback,
-            "*" => IPAddress.Any,
-            _ => IPAddress.TryParse(host, out var parsed) ? parsed : null,
-        };
-        if (ip is null)
-        {
-            return false;
-        }
-
-        endPoint = new IPEndPoint(ip, port);
-        return true;
+        return HostPort.TryParse(text, HostPortOptions.Listen, out var hostPort, out _) && hostPort.TryGetEndPoint(out endPoint);
     }
 
     private static IPEndPoint ParseEndPoint(string text) =>
