@@ -10,12 +10,10 @@ namespace HvFleet.Orchestrator.Store;
 
 /// <summary>Operations and tasks in one SQLite file (WAL) in the orchestrator's data directory. Writes are serialized
 /// in-process (SQLite has one writer anyway) so that concurrent task updates never meet SQLITE_BUSY.</summary>
-internal sealed partial class SqliteOperationStore : IOperationStore, IDisposable
+internal sealed class SqliteOperationStore : IOperationStore, IDisposable
 {
     /// <summary>Schema version kept in PRAGMA user_version.</summary>
     internal const int SchemaVersion = 1;
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -67,7 +65,7 @@ internal sealed partial class SqliteOperationStore : IOperationStore, IDisposabl
             if (version < 1)
             {
                 await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-                await ExecuteAsync(connection, Schema.V1, cancellationToken, transaction);
+                await ExecuteAsync(connection, SqliteOperationSchema.V1, cancellationToken, transaction);
                 await ExecuteAsync(connection, $"PRAGMA user_version = {SchemaVersion};", cancellationToken, transaction);
                 await transaction.CommitAsync(cancellationToken);
             }
@@ -100,7 +98,7 @@ internal sealed partial class SqliteOperationStore : IOperationStore, IDisposabl
                 if (await find.ExecuteScalarAsync(cancellationToken) is string existingId)
                 {
                     await transaction.RollbackAsync(cancellationToken);
-                    var existing = await ReadOperationAsync(connection, existingId, cancellationToken);
+                    var existing = await SqliteOperationRows.ReadOperationAsync(connection, existingId, cancellationToken);
                     return new OperationCreateResult(existing!, Created: false);
                 }
             }
@@ -113,18 +111,18 @@ internal sealed partial class SqliteOperationStore : IOperationStore, IDisposabl
                         source_operation_id, retry_of, message, is_planned, spec)
                     VALUES ($id, $kind, $state, $request, $created, $started, $finished, $dry, $source, $retry, $message, $planned, $spec);
                     """;
-                BindOperation(insert, operation);
+                SqliteOperationRows.BindOperation(insert, operation);
                 insert.Parameters.AddWithValue("$kind", (int)operation.Kind);
                 insert.Parameters.AddWithValue("$request", operation.RequestId.Length > 0 ? operation.RequestId : DBNull.Value);
-                insert.Parameters.AddWithValue("$created", Format(operation.CreatedAt));
+                insert.Parameters.AddWithValue("$created", SqliteOperationRows.Format(operation.CreatedAt));
                 insert.Parameters.AddWithValue("$dry", operation.DryRun ? 1 : 0);
                 insert.Parameters.AddWithValue("$source", operation.SourceOperationId);
                 insert.Parameters.AddWithValue("$retry", operation.RetryOf);
-                insert.Parameters.AddWithValue("$spec", JsonSerializer.Serialize(OperationSpec.From(operation), Json));
+                insert.Parameters.AddWithValue("$spec", JsonSerializer.Serialize(OperationSpec.From(operation), SqliteOperationRows.Json));
                 await insert.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await InsertTasksAsync(connection, transaction, operation.Id, operation.Tasks, cancellationToken);
+            await SqliteOperationRows.InsertTasksAsync(connection, transaction, operation.Id, operation.Tasks, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return new OperationCreateResult(operation, Created: true);
         }
@@ -137,7 +135,7 @@ internal sealed partial class SqliteOperationStore : IOperationStore, IDisposabl
     public async Task<FleetOperation?> GetAsync(string operationId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await ReadOperationAsync(connection, operationId, cancellationToken);
+        return await SqliteOperationRows.ReadOperationAsync(connection, operationId, cancellationToken);
     }
 
     public async Task<IReadOnlyList<FleetOperation>> ListAsync(OperationQuery query, CancellationToken cancellationToken)
@@ -161,7 +159,7 @@ internal sealed partial class SqliteOperationStore : IOperationStore, IDisposabl
         var operations = new List<FleetOperation>(ids.Count);
         foreach (string id in ids)
         {
-            if (await ReadOperationAsync(connection, id, cancellationToken) is { } operation)
+            if (await SqliteOperationRows.ReadOperationAsync(connection, id, cancellationToken) is { } operation)
             {
                 operations.Add(operation);
             }
@@ -180,7 +178,7 @@ internal sealed partial class SqliteOperationStore : IOperationStore, IDisposabl
                 UPDATE operations SET state = CASE WHEN state = $cancelling AND $state IN ($pending, $running) THEN state ELSE $state END,
                     started_at = $started, finished_at = $finished, message = $message, is_planned = $planned WHERE id = $id;
                 """;
-            BindOperation(command, operation);
+            SqliteOperationRows.BindOperation(command, operation);
             BindActiveStates(command);
             if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
@@ -225,7 +223,7 @@ internal sealed partial class SqliteOperationStore : IOperationStore, IDisposabl
                 await delete.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await InsertTasksAsync(connection, transaction, operationId, tasks, cancellationToken);
+            await SqliteOperationRows.InsertTasksAsync(connection, transaction, operationId, tasks, cancellationToken);
             await using var mark = connection.CreateCommand();
             mark.Transaction = transaction;
             mark.CommandText = "UPDATE operations SET is_planned = 1 WHERE id = $op;";
@@ -270,8 +268,8 @@ internal sealed partial class SqliteOperationStore : IOperationStore, IDisposabl
                 WHERE id = $id AND (lease_owner IS NULL OR lease_owner = $owner OR lease_until < $now);
                 """;
             command.Parameters.AddWithValue("$owner", owner);
-            command.Parameters.AddWithValue("$until", Format(until));
-            command.Parameters.AddWithValue("$now", Format(_timeProvider.GetUtcNow()));
+            command.Parameters.AddWithValue("$until", SqliteOperationRows.Format(until));
+            command.Parameters.AddWithValue("$now", SqliteOperationRows.Format(_timeProvider.GetUtcNow()));
             command.Parameters.AddWithValue("$id", operationId);
             acquired = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
         }, cancellationToken);
@@ -364,7 +362,7 @@ internal sealed partial class SqliteOperationStore : IOperationStore, IDisposabl
                     foreach (var update in batch)
                     {
                         command.Parameters.Clear();
-                        BindTask(command, update.OperationId, update.Task);
+                        SqliteOperationRows.BindTask(command, update.OperationId, update.Task);
                         if (await command.ExecuteNonQueryAsync(CancellationToken.None) == 0)
                         {
                             missing.Add(update);
