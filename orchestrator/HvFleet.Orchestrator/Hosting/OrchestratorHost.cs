@@ -95,6 +95,35 @@ public static class OrchestratorHost
         return app;
     }
 
+    /// <summary>Runs the started <paramref name="app"/> until it is asked to stop, then stops and disposes it. Returns why
+    /// it must exit non-zero (<see cref="ServeFailure"/>), or null when it stopped because it was asked to.</summary>
+    public static async Task<string?> RunUntilStoppedAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+
+        // Ctrl+C or SIGTERM reaches either the command line's token or the host's own console lifetime (which then
+        // stops the application): wait for whichever comes first, then stop gracefully. Running operations are
+        // resumed by the next start.
+        // A fatal error (the operation store cannot record a running operation, or its file is damaged) stops it too.
+        var fatal = app.Services.GetRequiredService<OrchestratorFatalErrors>();
+        using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping, fatal.Raised))
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Asked to stop.
+            }
+        }
+
+        await app.StopAsync(CancellationToken.None);
+        string? failure = ServeFailure.Describe(app, fatal);
+        await app.DisposeAsync();
+        return failure;
+    }
+
     /// <summary>The address the started server listens on (the real port when 0 was asked; unix:/PATH for a socket).</summary>
     public static string BoundAddress(WebApplication app)
     {
