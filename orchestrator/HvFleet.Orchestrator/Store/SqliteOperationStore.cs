@@ -18,9 +18,7 @@ internal sealed class SqliteOperationStore : IOperationStore, IDisposable
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly TimeProvider _timeProvider;
-    private readonly Lock _pendingLock = new();
-    private List<PendingTaskUpdate> _pendingUpdates = [];
-    private bool _flushing;
+    private readonly TaskUpdateGroupCommit _taskUpdates;
     private readonly ILogger _logger;
     private IReadOnlyList<string> _historyWithoutStore;
 
@@ -41,12 +39,10 @@ internal sealed class SqliteOperationStore : IOperationStore, IDisposable
             DefaultTimeout = (int)Math.Ceiling(value.BusyTimeout.TotalSeconds),
             Pooling = true,
         }.ToString();
+        _taskUpdates = new TaskUpdateGroupCommit(WriteTaskUpdatesAsync);
     }
 
     public string DatabasePath { get; }
-
-    /// <summary>A task update waiting for the next group commit.</summary>
-    private sealed record PendingTaskUpdate(string OperationId, FleetTask Task, TaskCompletionSource Done);
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -235,26 +231,9 @@ internal sealed class SqliteOperationStore : IOperationStore, IDisposable
         }, cancellationToken);
     }
 
-    public async Task UpdateTaskAsync(string operationId, FleetTask task, CancellationToken cancellationToken)
-    {
-        // Group commit: updates that arrive while a transaction is being written go together into the next one.
-        // Each caller still returns only once its own update is committed.
-        var pending = new PendingTaskUpdate(operationId, task, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        bool startFlush;
-        lock (_pendingLock)
-        {
-            _pendingUpdates.Add(pending);
-            startFlush = !_flushing;
-            _flushing = true;
-        }
-
-        if (startFlush)
-        {
-            _ = Task.Run(FlushTaskUpdatesAsync, CancellationToken.None);
-        }
-
-        await pending.Done.Task.WaitAsync(cancellationToken);
-    }
+    /// <summary>Group commit (<see cref="TaskUpdateGroupCommit"/>): returns once this update is committed.</summary>
+    public Task UpdateTaskAsync(string operationId, FleetTask task, CancellationToken cancellationToken) =>
+        _taskUpdates.UpdateAsync(operationId, task, cancellationToken);
 
     public async Task<bool> TryAcquireLeaseAsync(string operationId, string owner, DateTimeOffset until, CancellationToken cancellationToken)
     {
@@ -328,70 +307,32 @@ internal sealed class SqliteOperationStore : IOperationStore, IDisposable
         command.Parameters.AddWithValue("$running", (int)OperationState.Running);
     }
 
-    private async Task FlushTaskUpdatesAsync()
+    /// <summary>One group commit: every update of the batch in one transaction. Returns the updates whose task is not stored.</summary>
+    private async Task<IReadOnlySet<PendingTaskUpdate>> WriteTaskUpdatesAsync(IReadOnlyList<PendingTaskUpdate> batch)
     {
-        while (true)
+        var missing = new HashSet<PendingTaskUpdate>();
+        await WriteAsync(async (connection, transaction) =>
         {
-            List<PendingTaskUpdate> batch;
-            lock (_pendingLock)
-            {
-                if (_pendingUpdates.Count == 0)
-                {
-                    _flushing = false;
-                    return;
-                }
-
-                batch = _pendingUpdates;
-                _pendingUpdates = [];
-            }
-
-            var missing = new HashSet<PendingTaskUpdate>();
-            try
-            {
-                await WriteAsync(async (connection, transaction) =>
-                {
-                    await using var command = connection.CreateCommand();
-                    command.Transaction = transaction;
-                    command.CommandText = """
-                        UPDATE tasks SET outcome = $outcome, agent_job_id = $job, snapshot_ids = $snapshots, export_path = $export,
-                            error = $error, attempts = $attempts, started_at = $started, finished_at = $finished, percent = $percent,
-                            bytes_done = $bytesDone, bytes_total = $bytesTotal, status_text = $status, previous_job_id = $previous,
-                            cleaned_up = $cleaned, target_id = $targetId, target_name = $targetName
-                        WHERE operation_id = $op AND id = $id;
-                        """;
-                    foreach (var update in batch)
-                    {
-                        command.Parameters.Clear();
-                        SqliteOperationRows.BindTask(command, update.OperationId, update.Task);
-                        if (await command.ExecuteNonQueryAsync(CancellationToken.None) == 0)
-                        {
-                            missing.Add(update);
-                        }
-                    }
-                }, CancellationToken.None);
-            }
-            catch (Exception ex)
-            {
-                foreach (var update in batch)
-                {
-                    update.Done.TrySetException(ex);
-                }
-
-                continue;
-            }
-
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                UPDATE tasks SET outcome = $outcome, agent_job_id = $job, snapshot_ids = $snapshots, export_path = $export,
+                    error = $error, attempts = $attempts, started_at = $started, finished_at = $finished, percent = $percent,
+                    bytes_done = $bytesDone, bytes_total = $bytesTotal, status_text = $status, previous_job_id = $previous,
+                    cleaned_up = $cleaned, target_id = $targetId, target_name = $targetName
+                WHERE operation_id = $op AND id = $id;
+                """;
             foreach (var update in batch)
             {
-                if (missing.Contains(update))
+                command.Parameters.Clear();
+                SqliteOperationRows.BindTask(command, update.OperationId, update.Task);
+                if (await command.ExecuteNonQueryAsync(CancellationToken.None) == 0)
                 {
-                    update.Done.TrySetException(new InvalidOperationException($"task {update.Task.Id} of operation {update.OperationId} is not in the store"));
-                }
-                else
-                {
-                    update.Done.TrySetResult();
+                    missing.Add(update);
                 }
             }
-        }
+        }, CancellationToken.None);
+        return missing;
     }
 
     private async Task WriteAsync(Func<SqliteConnection, SqliteTransaction, Task> write, CancellationToken cancellationToken)
