@@ -1,5 +1,5 @@
 using System.CommandLine;
-using HvFleet.Cli.Hosting;
+using HvFleet.Agent.Service;
 using HvFleet.Orchestrator.Hosting;
 using HvFleet.Security.Unix;
 using HvFleet.Security.Authorization;
@@ -63,7 +63,7 @@ internal static class ServeCommand
                     AgentsCaPath = parse.GetValue(agentsCa) ?? "",
                     ClientCertificatePath = parse.GetValue(cert) ?? "",
                     ClientKeyPath = parse.GetValue(key) ?? "",
-                });
+                }, services => services.AddSystemdNotify());
                 built = app;
                 await app.StartAsync(cancellationToken);
             }
@@ -76,8 +76,7 @@ internal static class ServeCommand
             catch (Exception ex) when (built is not null)
             {
                 // Fatal while starting (e.g. a damaged operations database): one line naming the cause, and exit 1.
-                console.WriteError("fatal: " + (built.Services.GetRequiredService<OrchestratorFatalErrors>().Message
-                    ?? $"{ex.GetType().Name}: {ex.Message}".ReplaceLineEndings(" ")));
+                console.WriteError("fatal: " + ServeFailure.DescribeStart(built, ex));
                 return ExitCodes.Failed;
             }
 
@@ -91,26 +90,7 @@ internal static class ServeCommand
                 console.Output.WriteLine($"health (grpc.health.v1 only, plaintext) on {healthAddress}");
             }
 
-            // Ctrl+C or SIGTERM reaches either the command line's token or the host's own console lifetime (which then
-            // stops the application): wait for whichever comes first, then stop gracefully. Running operations are
-            // resumed by the next start.
-            // A fatal error (the operation store cannot record a running operation, or its file is damaged) stops it too.
-            var fatal = app.Services.GetRequiredService<OrchestratorFatalErrors>();
-            using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping, fatal.Raised))
-            {
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, stop.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    // Asked to stop.
-                }
-            }
-
-            await app.StopAsync(CancellationToken.None);
-            string? failure = ServeFailure.Describe(app, fatal);
-            await app.DisposeAsync();
+            string? failure = await OrchestratorHost.RunUntilStoppedAsync(app, cancellationToken);
             if (failure is not null)
             {
                 // One line naming the cause and a non-zero exit, so that systemd's Restart=on-failure brings it back.

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
 using HvFleet.Agent.Hosting;
+using HvFleet.Agent.Service;
 using HvFleet.Cli.Commands;
-using HvFleet.Cli.Hosting;
+using HvFleet.Orchestrator.Hosting;
 using HvFleet.Security.Unix;
 using HvFleet.Security.Pki;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -135,7 +136,7 @@ internal sealed class LabFleet : IAsyncDisposable
                     Path.Combine(fleet.PkiDirectory, PkiFiles.Certificate("operator")), Path.Combine(fleet.PkiDirectory, PkiFiles.Key("operator")), caPath);
             }
 
-            fleet._orchestrator = OrchestratorHost.Build(orchestratorSettings);
+            fleet._orchestrator = OrchestratorHost.Build(orchestratorSettings, services => services.AddSystemdNotify());
             await fleet._orchestrator.StartAsync(cancellationToken);
             fleet.OrchestratorAddress = OrchestratorHost.BoundAddress(fleet._orchestrator);
             return fleet;

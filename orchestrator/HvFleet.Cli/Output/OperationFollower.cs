@@ -41,7 +41,7 @@ internal static class OperationFollower
                 var overall = context.AddTask("[bold]operation[/]", maxValue: 100);
                 var bars = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
                 var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-                var tasks = new Dictionary<string, Protos.Orchestrator.V1.Task>(StringComparer.Ordinal);
+                var tasks = new Dictionary<string, Protos.Orchestrator.V1.HostTask>(StringComparer.Ordinal);
                 final = await DrainAsync(stream, task =>
                 {
                     tasks[task.Id] = task;
@@ -64,7 +64,7 @@ internal static class OperationFollower
         return final!;
     }
 
-    private static async Task<Operation> DrainAsync(IAsyncEnumerable<OperationEvent> stream, Action<Protos.Orchestrator.V1.Task> onTask,
+    private static async Task<Operation> DrainAsync(IAsyncEnumerable<OperationEvent> stream, Action<Protos.Orchestrator.V1.HostTask> onTask,
         Action<OperationSummary>? onSummary = null)
     {
         Operation? last = null;

@@ -1,7 +1,7 @@
 namespace HvFleet.Orchestrator.Agents;
 
 /// <summary>An agent call failed before or instead of producing a job (transport or RPC status).
-/// A job that fails is not an exception: it is an <see cref="AgentJob"/> in state Failed.</summary>
+/// A job that fails is not an exception: it is an <see cref="RemoteJob"/> in state Failed.</summary>
 public sealed class AgentCallException : Exception
 {
     public AgentCallException(AgentStatusCode status, string detail, Exception? inner = null)

@@ -9,7 +9,7 @@ public sealed record CreateSnapshotCommand
 
     public IReadOnlyList<string> VmIds { get; init; } = [];
 
-    public SnapshotKind Kind { get; init; } = SnapshotKind.Recovery;
+    public FleetSnapshotKind Kind { get; init; } = FleetSnapshotKind.Recovery;
 
     public string Name { get; init; } = "";
 

@@ -9,7 +9,7 @@ public sealed record ExportSnapshotCommand
 
     public required string ExportDirectory { get; init; }
 
-    public ExportOptions Options { get; init; } = new();
+    public FleetExportOptions Options { get; init; } = new();
 
     public required string RequestId { get; init; }
 }

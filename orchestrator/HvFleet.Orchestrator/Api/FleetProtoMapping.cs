@@ -81,9 +81,9 @@ public static class FleetProtoMapping
         _ => new PbFleet.TargetSelector { AllCollections = true },
     };
 
-    public static ExportOptions ToDomain(PbAgent.ExportSettings? settings, bool overwrite) => settings is null
-        ? new ExportOptions { Overwrite = overwrite }
-        : new ExportOptions
+    public static FleetExportOptions ToDomain(PbAgent.ExportSettings? settings, bool overwrite) => settings is null
+        ? new FleetExportOptions { Overwrite = overwrite }
+        : new FleetExportOptions
         {
             CopyVmStorage = settings.CopyVmStorage,
             CreateVmExportSubdirectory = settings.CreateVmExportSubdirectory,
@@ -107,7 +107,7 @@ public static class FleetProtoMapping
             RequestId = operation.RequestId,
             Hosts = ToProto(operation.Hosts),
             Targets = ToProto(operation.Targets),
-            SnapshotType = operation.SnapshotKind == SnapshotKind.Standard ? PbAgent.SnapshotType.Standard : PbAgent.SnapshotType.Recovery,
+            SnapshotType = operation.SnapshotKind == FleetSnapshotKind.Standard ? PbAgent.SnapshotType.Standard : PbAgent.SnapshotType.Recovery,
             Policy = ToProto(operation.Policy),
             DryRun = operation.DryRun,
             SourceOperationId = operation.SourceOperationId,
@@ -135,9 +135,9 @@ public static class FleetProtoMapping
         return proto;
     }
 
-    public static PbFleet.Task ToProto(FleetTask task)
+    public static PbFleet.HostTask ToProto(FleetTask task)
     {
-        var proto = new PbFleet.Task
+        var proto = new PbFleet.HostTask
         {
             Id = task.Id,
             HostName = task.HostName,

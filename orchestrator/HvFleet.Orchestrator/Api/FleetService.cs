@@ -25,11 +25,11 @@ internal sealed class FleetService(FleetEngine engine, TimeProvider timeProvider
     {
         var kind = request.SnapshotType switch
         {
-            PbAgent.SnapshotType.Unspecified or PbAgent.SnapshotType.Recovery => SnapshotKind.Recovery,
-            PbAgent.SnapshotType.Standard => SnapshotKind.Standard,
+            PbAgent.SnapshotType.Unspecified or PbAgent.SnapshotType.Recovery => FleetSnapshotKind.Recovery,
+            PbAgent.SnapshotType.Standard => FleetSnapshotKind.Standard,
             _ => throw new RpcException(new Status(StatusCode.InvalidArgument, $"snapshot_type: unknown value {(int)request.SnapshotType}")),
         };
-        var result = await engine.StartSnapshotAsync(new SnapshotRequest
+        var result = await engine.StartSnapshotAsync(new FleetSnapshotRequest
         {
             Hosts = FleetProtoMapping.ToDomain(request.Hosts),
             Targets = FleetProtoMapping.ToDomain(request.Targets),
@@ -48,7 +48,7 @@ internal sealed class FleetService(FleetEngine engine, TimeProvider timeProvider
 
     public override async Task<StartFleetExportResponse> StartFleetExport(StartFleetExportRequest request, ServerCallContext context)
     {
-        var result = await engine.StartExportAsync(new ExportRequest
+        var result = await engine.StartExportAsync(new FleetExportRequest
         {
             SnapshotOperationId = request.SnapshotOperationId,
             DestinationTemplate = request.DestinationTemplate,
@@ -64,7 +64,7 @@ internal sealed class FleetService(FleetEngine engine, TimeProvider timeProvider
         return new StartFleetExportResponse { Operation = ToProto(operation) };
     }
 
-    public override async System.Threading.Tasks.Task WatchOperation(WatchOperationRequest request, IServerStreamWriter<Protos.Orchestrator.V1.OperationEvent> responseStream, ServerCallContext context)
+    public override async Task WatchOperation(WatchOperationRequest request, IServerStreamWriter<Protos.Orchestrator.V1.OperationEvent> responseStream, ServerCallContext context)
     {
         var events = await engine.WatchAsync(request.OperationId, context.CancellationToken)
             ?? throw NotFound(request.OperationId);

@@ -9,7 +9,7 @@ namespace HvFleet.Orchestrator.Fanout;
 /// (it marks the stored operation Cancelling, <see cref="IOperationStore.RequestCancelAsync"/>) and cancels the run here
 /// when it sees one. Polled on the injected clock every <see cref="OrchestratorOptions.CancelPollInterval"/>, so a cancel
 /// sent to any orchestrator reaches the runner within that interval.</summary>
-internal sealed partial class CancelRequestPoller(IOperationStore store, TimeProvider timeProvider, OrchestratorOptions options, ILogger logger)
+internal sealed partial class CancelRequestPoller(IOperationStore store, TimeProvider timeProvider, OrchestratorOptions options, ILogger<CancelRequestPoller> logger)
 {
     public async Task RunAsync(LiveOperation live, CancellationToken cancellationToken)
     {

@@ -10,6 +10,7 @@ namespace HvFleet.Orchestrator.Fanout;
 internal sealed class OperationPlanner(
     IFleetInventory inventory,
     IAgentConnector connector,
+    HostClients hosts,
     TimeProvider timeProvider,
     OrchestratorOptions options)
 {
@@ -84,7 +85,7 @@ internal sealed class OperationPlanner(
                 if (old.TargetId.Length == 0 && source.Kind == OperationKind.Snapshot)
                 {
                     // The original could not resolve this target (host unreachable while planning): resolve it now.
-                    var host = inventory.Hosts.FirstOrDefault(h => string.Equals(h.Name, old.HostName, StringComparison.OrdinalIgnoreCase));
+                    var host = hosts.FindHost(old.HostName);
                     var selector = old.TargetName == "*" ? source.Targets : source.Targets with { Names = [old.TargetName] };
                     tasks.AddRange(host is null
                         ? [Unresolved(operation, old.HostName, "", old.TargetKind, old.TargetName, MissingHost(old.HostName))]
@@ -192,7 +193,7 @@ internal sealed class OperationPlanner(
             }
             catch (AgentCallException ex)
             {
-                failure = new ListingFailure(TaskRunner.OutcomeOf(ex), TaskRunner.ErrorOf(ex));
+                failure = new ListingFailure(AgentFailures.OutcomeOf(ex), AgentFailures.ErrorOf(ex));
                 if (!ex.IsRetryable)
                 {
                     throw new ListingException(failure);

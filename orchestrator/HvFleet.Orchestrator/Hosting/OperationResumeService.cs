@@ -26,7 +26,7 @@ internal sealed class OperationResumeService(FleetEngine engine, IOptions<Orches
         {
             // Shutting down.
         }
-        catch (Exception ex) when (OperationStoreErrors.Describe(ex, (store as SqliteOperationStore)?.DatabasePath ?? "the operation store") is { } failure)
+        catch (Exception ex) when (OperationStoreErrors.Describe(ex, store) is { } failure)
         {
             // Without its store the orchestrator can neither resume nor record anything: stop with the cause (exit 1).
             fatal.Report(failure.Message);

@@ -13,7 +13,7 @@ namespace HvFleet.Orchestrator.Hosting;
 /// <summary>Registration of the orchestrator's parts, one call each.</summary>
 public static class OrchestratorServiceCollectionExtensions
 {
-    /// <summary>The engine and the background resume of unfinished operations. Needs an <see cref="Agents.IAgentConnector"/>,
+    /// <summary>The engine, the store's initialisation at start and the background resume of unfinished operations. Needs an <see cref="Agents.IAgentConnector"/>,
     /// an inventory (<see cref="AddFileInventory"/>) and a store (<see cref="AddSqliteOperationStore"/>).</summary>
     public static IServiceCollection AddFleetOrchestrator(this IServiceCollection services, IConfiguration? configuration = null)
     {
@@ -27,7 +27,8 @@ public static class OrchestratorServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OrchestratorOptions>, OrchestratorOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<OrchestratorFatalErrors>();
-        services.TryAddSingleton<FleetEngine>();
+        services.AddFleetEngine();
+        services.AddHostedService<OperationStoreInitializer>();
         services.AddHostedService<OperationResumeService>();
         return services;
     }

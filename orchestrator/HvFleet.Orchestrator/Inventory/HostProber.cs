@@ -8,7 +8,7 @@ namespace HvFleet.Orchestrator.Inventory;
 
 /// <summary>Health check + GetHostInfo per host, probed concurrently and cached for <see cref="OrchestratorOptions.HostStatusTtl"/>.
 /// An agent certificate that expires within 30 days is logged as a warning (once per certificate).</summary>
-internal sealed partial class HostProber(IFleetInventory inventory, IAgentConnector connector, TimeProvider timeProvider, OrchestratorOptions options, ILogger logger)
+internal sealed partial class HostProber(IFleetInventory inventory, IAgentConnector connector, TimeProvider timeProvider, OrchestratorOptions options, ILogger<HostProber> logger)
 {
     private readonly ConcurrentDictionary<string, HostStatus> _cache = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, bool> _expiryWarned = new(StringComparer.OrdinalIgnoreCase);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
+using HvFleet.Security.Hosting;
 
 namespace HvFleet.Orchestrator.Inventory;
 
@@ -154,30 +155,7 @@ public static class InventoryParser
             return uri.AbsolutePath == "/" && uri.Query.Length == 0 ? null : "must not carry a path or query";
         }
 
-        int colon = address.LastIndexOf(':');
-        if (colon <= 0 || colon == address.Length - 1)
-        {
-            return "must be host:port";
-        }
-
-        string hostPart = address[..colon];
-        string portPart = address[(colon + 1)..];
-        if (!int.TryParse(portPart, System.Globalization.NumberStyles.None, null, out int port) || port is < 1 or > 65535)
-        {
-            return $"has an invalid port '{portPart}' (1-65535)";
-        }
-
-        if (hostPart.StartsWith('[') && hostPart.EndsWith(']'))
-        {
-            return System.Net.IPAddress.TryParse(hostPart[1..^1], out _) ? null : "has an invalid IPv6 address";
-        }
-
-        if (hostPart.Contains(':', StringComparison.Ordinal))
-        {
-            return "must put an IPv6 address in brackets ([::1]:port)";
-        }
-
-        return Uri.CheckHostName(hostPart) is UriHostNameType.Dns or UriHostNameType.IPv4 ? null : $"has an invalid host '{hostPart}'";
+        return HostPort.TryParse(address, HostPortOptions.Remote, out _, out var error) ? null : error;
     }
 
     private static bool IsValidName(string name) =>

@@ -24,7 +24,7 @@ public sealed record FleetOperation
 
     public TargetSelector Targets { get; init; } = TargetSelector.AllCollections;
 
-    public SnapshotKind SnapshotKind { get; init; } = SnapshotKind.Recovery;
+    public FleetSnapshotKind SnapshotKind { get; init; } = FleetSnapshotKind.Recovery;
 
     public string SnapshotName { get; init; } = "";
 
@@ -38,7 +38,7 @@ public sealed record FleetOperation
     /// <summary>For exports: the per-target directory template ({host}, {date}, {time}, {operation}, {target}).</summary>
     public string DestinationTemplate { get; init; } = "";
 
-    public ExportOptions ExportOptions { get; init; } = new();
+    public FleetExportOptions ExportOptions { get; init; } = new();
 
     /// <summary>On a retry: the operation it retries.</summary>
     public string RetryOf { get; init; } = "";

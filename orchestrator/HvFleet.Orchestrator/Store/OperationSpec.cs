@@ -8,11 +8,11 @@ internal sealed record OperationSpec
 {
     public HostSelector Hosts { get; init; } = HostSelector.Everything;
     public TargetSelector Targets { get; init; } = TargetSelector.AllCollections;
-    public SnapshotKind SnapshotKind { get; init; } = SnapshotKind.Recovery;
+    public FleetSnapshotKind SnapshotKind { get; init; } = FleetSnapshotKind.Recovery;
     public string SnapshotName { get; init; } = "";
     public FleetPolicy Policy { get; init; } = FleetPolicy.Default;
     public string DestinationTemplate { get; init; } = "";
-    public ExportOptions ExportOptions { get; init; } = new();
+    public FleetExportOptions ExportOptions { get; init; } = new();
 
     public static OperationSpec From(FleetOperation operation) => new()
     {

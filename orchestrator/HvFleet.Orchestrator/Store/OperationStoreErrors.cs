@@ -16,6 +16,11 @@ public static class OperationStoreErrors
     private const int SqliteCantOpen = 14;
     private const int SqliteNotADatabase = 26;
 
+    /// <summary>The store failure <paramref name="exception"/> stands for, naming <paramref name="store"/>'s file when it has
+    /// one; null when it is something else.</summary>
+    public static OperationStoreFailure? Describe(Exception exception, IOperationStore store) =>
+        Describe(exception, (store as SqliteOperationStore)?.DatabasePath ?? "the operation store");
+
     /// <summary>The store failure <paramref name="exception"/> (or one of its inner exceptions) stands for; null when it is something else.</summary>
     public static OperationStoreFailure? Describe(Exception exception, string databasePath)
     {

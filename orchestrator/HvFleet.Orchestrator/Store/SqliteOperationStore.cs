@@ -10,19 +10,15 @@ namespace HvFleet.Orchestrator.Store;
 
 /// <summary>Operations and tasks in one SQLite file (WAL) in the orchestrator's data directory. Writes are serialized
 /// in-process (SQLite has one writer anyway) so that concurrent task updates never meet SQLITE_BUSY.</summary>
-internal sealed partial class SqliteOperationStore : IOperationStore, IDisposable
+internal sealed class SqliteOperationStore : IOperationStore, IDisposable
 {
     /// <summary>Schema version kept in PRAGMA user_version.</summary>
     internal const int SchemaVersion = 1;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly TimeProvider _timeProvider;
-    private readonly Lock _pendingLock = new();
-    private List<PendingTaskUpdate> _pendingUpdates = [];
-    private bool _flushing;
+    private readonly TaskUpdateGroupCommit _taskUpdates;
     private readonly ILogger _logger;
     private IReadOnlyList<string> _historyWithoutStore;
 
@@ -43,12 +39,10 @@ internal sealed partial class SqliteOperationStore : IOperationStore, IDisposabl
             DefaultTimeout = (int)Math.Ceiling(value.BusyTimeout.TotalSeconds),
             Pooling = true,
         }.ToString();
+        _taskUpdates = new TaskUpdateGroupCommit(WriteTaskUpdatesAsync);
     }
 
     public string DatabasePath { get; }
-
-    /// <summary>A task update waiting for the next group commit.</summary>
-    private sealed record PendingTaskUpdate(string OperationId, FleetTask Task, TaskCompletionSource Done);
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -67,7 +61,7 @@ internal sealed partial class SqliteOperationStore : IOperationStore, IDisposabl
             if (version < 1)
             {
                 await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-                await ExecuteAsync(connection, Schema.V1, cancellationToken, transaction);
+                await ExecuteAsync(connection, SqliteOperationSchema.V1, cancellationToken, transaction);
                 await ExecuteAsync(connection, $"PRAGMA user_version = {SchemaVersion};", cancellationToken, transaction);
                 await transaction.CommitAsync(cancellationToken);
             }
@@ -100,7 +94,7 @@ internal sealed partial class SqliteOperationStore : IOperationStore, IDisposabl
                 if (await find.ExecuteScalarAsync(cancellationToken) is string existingId)
                 {
                     await transaction.RollbackAsync(cancellationToken);
-                    var existing = await ReadOperationAsync(connection, existingId, cancellationToken);
+                    var existing = await SqliteOperationRows.ReadOperationAsync(connection, existingId, cancellationToken);
                     return new OperationCreateResult(existing!, Created: false);
                 }
             }
@@ -113,18 +107,18 @@ internal sealed partial class SqliteOperationStore : IOperationStore, IDisposabl
                         source_operation_id, retry_of, message, is_planned, spec)
                     VALUES ($id, $kind, $state, $request, $created, $started, $finished, $dry, $source, $retry, $message, $planned, $spec);
                     """;
-                BindOperation(insert, operation);
+                SqliteOperationRows.BindOperation(insert, operation);
                 insert.Parameters.AddWithValue("$kind", (int)operation.Kind);
                 insert.Parameters.AddWithValue("$request", operation.RequestId.Length > 0 ? operation.RequestId : DBNull.Value);
-                insert.Parameters.AddWithValue("$created", Format(operation.CreatedAt));
+                insert.Parameters.AddWithValue("$created", SqliteOperationRows.Format(operation.CreatedAt));
                 insert.Parameters.AddWithValue("$dry", operation.DryRun ? 1 : 0);
                 insert.Parameters.AddWithValue("$source", operation.SourceOperationId);
                 insert.Parameters.AddWithValue("$retry", operation.RetryOf);
-                insert.Parameters.AddWithValue("$spec", JsonSerializer.Serialize(OperationSpec.From(operation), Json));
+                insert.Parameters.AddWithValue("$spec", JsonSerializer.Serialize(OperationSpec.From(operation), SqliteOperationRows.Json));
                 await insert.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await InsertTasksAsync(connection, transaction, operation.Id, operation.Tasks, cancellationToken);
+            await SqliteOperationRows.InsertTasksAsync(connection, transaction, operation.Id, operation.Tasks, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return new OperationCreateResult(operation, Created: true);
         }
@@ -137,7 +131,7 @@ internal sealed partial class SqliteOperationStore : IOperationStore, IDisposabl
     public async Task<FleetOperation?> GetAsync(string operationId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await ReadOperationAsync(connection, operationId, cancellationToken);
+        return await SqliteOperationRows.ReadOperationAsync(connection, operationId, cancellationToken);
     }
 
     public async Task<IReadOnlyList<FleetOperation>> ListAsync(OperationQuery query, CancellationToken cancellationToken)
@@ -161,7 +155,7 @@ internal sealed partial class SqliteOperationStore : IOperationStore, IDisposabl
         var operations = new List<FleetOperation>(ids.Count);
         foreach (string id in ids)
         {
-            if (await ReadOperationAsync(connection, id, cancellationToken) is { } operation)
+            if (await SqliteOperationRows.ReadOperationAsync(connection, id, cancellationToken) is { } operation)
             {
                 operations.Add(operation);
             }
@@ -180,7 +174,7 @@ internal sealed partial class SqliteOperationStore : IOperationStore, IDisposabl
                 UPDATE operations SET state = CASE WHEN state = $cancelling AND $state IN ($pending, $running) THEN state ELSE $state END,
                     started_at = $started, finished_at = $finished, message = $message, is_planned = $planned WHERE id = $id;
                 """;
-            BindOperation(command, operation);
+            SqliteOperationRows.BindOperation(command, operation);
             BindActiveStates(command);
             if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
@@ -225,7 +219,7 @@ internal sealed partial class SqliteOperationStore : IOperationStore, IDisposabl
                 await delete.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await InsertTasksAsync(connection, transaction, operationId, tasks, cancellationToken);
+            await SqliteOperationRows.InsertTasksAsync(connection, transaction, operationId, tasks, cancellationToken);
             await using var mark = connection.CreateCommand();
             mark.Transaction = transaction;
             mark.CommandText = "UPDATE operations SET is_planned = 1 WHERE id = $op;";
@@ -237,26 +231,9 @@ internal sealed partial class SqliteOperationStore : IOperationStore, IDisposabl
         }, cancellationToken);
     }
 
-    public async Task UpdateTaskAsync(string operationId, FleetTask task, CancellationToken cancellationToken)
-    {
-        // Group commit: updates that arrive while a transaction is being written go together into the next one.
-        // Each caller still returns only once its own update is committed.
-        var pending = new PendingTaskUpdate(operationId, task, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        bool startFlush;
-        lock (_pendingLock)
-        {
-            _pendingUpdates.Add(pending);
-            startFlush = !_flushing;
-            _flushing = true;
-        }
-
-        if (startFlush)
-        {
-            _ = Task.Run(FlushTaskUpdatesAsync, CancellationToken.None);
-        }
-
-        await pending.Done.Task.WaitAsync(cancellationToken);
-    }
+    /// <summary>Group commit (<see cref="TaskUpdateGroupCommit"/>): returns once this update is committed.</summary>
+    public Task UpdateTaskAsync(string operationId, FleetTask task, CancellationToken cancellationToken) =>
+        _taskUpdates.UpdateAsync(operationId, task, cancellationToken);
 
     public async Task<bool> TryAcquireLeaseAsync(string operationId, string owner, DateTimeOffset until, CancellationToken cancellationToken)
     {
@@ -270,8 +247,8 @@ internal sealed partial class SqliteOperationStore : IOperationStore, IDisposabl
                 WHERE id = $id AND (lease_owner IS NULL OR lease_owner = $owner OR lease_until < $now);
                 """;
             command.Parameters.AddWithValue("$owner", owner);
-            command.Parameters.AddWithValue("$until", Format(until));
-            command.Parameters.AddWithValue("$now", Format(_timeProvider.GetUtcNow()));
+            command.Parameters.AddWithValue("$until", SqliteOperationRows.Format(until));
+            command.Parameters.AddWithValue("$now", SqliteOperationRows.Format(_timeProvider.GetUtcNow()));
             command.Parameters.AddWithValue("$id", operationId);
             acquired = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
         }, cancellationToken);
@@ -330,70 +307,32 @@ internal sealed partial class SqliteOperationStore : IOperationStore, IDisposabl
         command.Parameters.AddWithValue("$running", (int)OperationState.Running);
     }
 
-    private async Task FlushTaskUpdatesAsync()
+    /// <summary>One group commit: every update of the batch in one transaction. Returns the updates whose task is not stored.</summary>
+    private async Task<IReadOnlySet<PendingTaskUpdate>> WriteTaskUpdatesAsync(IReadOnlyList<PendingTaskUpdate> batch)
     {
-        while (true)
+        var missing = new HashSet<PendingTaskUpdate>();
+        await WriteAsync(async (connection, transaction) =>
         {
-            List<PendingTaskUpdate> batch;
-            lock (_pendingLock)
-            {
-                if (_pendingUpdates.Count == 0)
-                {
-                    _flushing = false;
-                    return;
-                }
-
-                batch = _pendingUpdates;
-                _pendingUpdates = [];
-            }
-
-            var missing = new HashSet<PendingTaskUpdate>();
-            try
-            {
-                await WriteAsync(async (connection, transaction) =>
-                {
-                    await using var command = connection.CreateCommand();
-                    command.Transaction = transaction;
-                    command.CommandText = """
-                        UPDATE tasks SET outcome = $outcome, agent_job_id = $job, snapshot_ids = $snapshots, export_path = $export,
-                            error = $error, attempts = $attempts, started_at = $started, finished_at = $finished, percent = $percent,
-                            bytes_done = $bytesDone, bytes_total = $bytesTotal, status_text = $status, previous_job_id = $previous,
-                            cleaned_up = $cleaned, target_id = $targetId, target_name = $targetName
-                        WHERE operation_id = $op AND id = $id;
-                        """;
-                    foreach (var update in batch)
-                    {
-                        command.Parameters.Clear();
-                        BindTask(command, update.OperationId, update.Task);
-                        if (await command.ExecuteNonQueryAsync(CancellationToken.None) == 0)
-                        {
-                            missing.Add(update);
-                        }
-                    }
-                }, CancellationToken.None);
-            }
-            catch (Exception ex)
-            {
-                foreach (var update in batch)
-                {
-                    update.Done.TrySetException(ex);
-                }
-
-                continue;
-            }
-
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                UPDATE tasks SET outcome = $outcome, agent_job_id = $job, snapshot_ids = $snapshots, export_path = $export,
+                    error = $error, attempts = $attempts, started_at = $started, finished_at = $finished, percent = $percent,
+                    bytes_done = $bytesDone, bytes_total = $bytesTotal, status_text = $status, previous_job_id = $previous,
+                    cleaned_up = $cleaned, target_id = $targetId, target_name = $targetName
+                WHERE operation_id = $op AND id = $id;
+                """;
             foreach (var update in batch)
             {
-                if (missing.Contains(update))
+                command.Parameters.Clear();
+                SqliteOperationRows.BindTask(command, update.OperationId, update.Task);
+                if (await command.ExecuteNonQueryAsync(CancellationToken.None) == 0)
                 {
-                    update.Done.TrySetException(new InvalidOperationException($"task {update.Task.Id} of operation {update.OperationId} is not in the store"));
-                }
-                else
-                {
-                    update.Done.TrySetResult();
+                    missing.Add(update);
                 }
             }
-        }
+        }, CancellationToken.None);
+        return missing;
     }
 
     private async Task WriteAsync(Func<SqliteConnection, SqliteTransaction, Task> write, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using Grpc.Net.Client;
+using HvFleet.Security.Hosting;
 using HvFleet.Security.Unix;
 
 namespace HvFleet.Security.Clients;
@@ -63,8 +64,14 @@ public static class FleetChannels
                 : throw new ArgumentException(error, nameof(address));
         }
 
-        return address.Contains("://", StringComparison.Ordinal)
-            ? new Uri(address, UriKind.Absolute)
+        if (address.Contains("://", StringComparison.Ordinal))
+        {
+            return new Uri(address, UriKind.Absolute);
+        }
+
+        // Text that is not HOST:PORT is passed on as written, as it always was: the channel's first call reports it.
+        return HostPort.TryParse(address, HostPortOptions.Remote, out var hostPort, out _)
+            ? hostPort.ToUri(useTls)
             : new Uri($"{(useTls ? "https" : "http")}://{address}", UriKind.Absolute);
     }
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using HvFleet.Cli.Hosting;
+using HvFleet.Orchestrator.Hosting;
 using HvFleet.Security.Pki;
 using Microsoft.AspNetCore.Builder;
 

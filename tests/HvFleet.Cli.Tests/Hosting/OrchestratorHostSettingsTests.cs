@@ -1,4 +1,4 @@
-using HvFleet.Cli.Hosting;
+using HvFleet.Orchestrator.Hosting;
 
 namespace HvFleet.Cli.Tests.Hosting;
 

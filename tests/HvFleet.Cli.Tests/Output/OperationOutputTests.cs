@@ -29,7 +29,7 @@ public sealed class OperationOutputTests
             CreatedAt = Timestamp.FromDateTimeOffset(created),
             StartedAt = Timestamp.FromDateTimeOffset(created.AddSeconds(1)),
             FinishedAt = Timestamp.FromDateTimeOffset(created.AddSeconds(9)),
-            Tasks = { new Protos.Orchestrator.V1.Task { HostName = "hv1", Outcome = TaskOutcome.Unreachable, Attempts = 3 } },
+            Tasks = { new Protos.Orchestrator.V1.HostTask { HostName = "hv1", Outcome = TaskOutcome.Unreachable, Attempts = 3 } },
         };
 
         using var json = JsonDocument.Parse(OperationOutput.ToJson([operation]));

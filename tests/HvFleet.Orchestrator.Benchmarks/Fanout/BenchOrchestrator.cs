@@ -5,13 +5,14 @@ using HvFleet.Orchestrator.Fanout;
 using HvFleet.Orchestrator.Hosting;
 using HvFleet.Orchestrator.Inventory;
 using HvFleet.Orchestrator.Operations;
+using HvFleet.Orchestrator.Store;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace HvFleet.Orchestrator.Benchmarks.Fanout;
 
 /// <summary>
-/// The orchestrator as <c>hvfleet serve</c> composes it (orchestrator/HvFleet.Cli/Hosting/OrchestratorHost.cs), minus
+/// The orchestrator as <c>hvfleet serve</c> composes it (orchestrator/HvFleet.Orchestrator/Hosting/OrchestratorHost.cs), minus
 /// its own Fleet API listener: the real <see cref="FleetEngine"/> with its default options, the SQLite store in a
 /// temporary data directory, and the gRPC agent connector (or, for the in-process table, fake agents). Runs are timed
 /// from StartFleetSnapshot to the stored final state, and charged the CPU time of this whole process.
@@ -58,7 +59,11 @@ internal sealed class BenchOrchestrator : IAsyncDisposable
         {
             services.Configure<OrchestratorOptions>(o => o.PlanningParallelism = options.PlanningParallelism);
         }
-        return new BenchOrchestrator(services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true }), dataDirectory, hosts.Count, agentsCpu);
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        // What the host's start does (OperationStoreInitializer); no hosted service runs here. Microsoft.Data.Sqlite
+        // runs its async calls synchronously.
+        provider.GetRequiredService<IOperationStore>().InitializeAsync(CancellationToken.None).GetAwaiter().GetResult();
+        return new BenchOrchestrator(provider, dataDirectory, hosts.Count, agentsCpu);
     }
 
     /// <summary>A recovery snapshot of every VM group on every host, with no concurrency cap (one job per host, as
@@ -70,7 +75,7 @@ internal sealed class BenchOrchestrator : IAsyncDisposable
         var agentsBefore = _agentsCpu?.Invoke();
         var jitBefore = System.Runtime.JitInfo.GetCompilationTime();
         var clock = Stopwatch.StartNew();
-        var started = await Engine.StartSnapshotAsync(new SnapshotRequest { Hosts = HostSelector.Everything }, cancellationToken);
+        var started = await Engine.StartSnapshotAsync(new FleetSnapshotRequest { Hosts = HostSelector.Everything }, cancellationToken);
         if (!started.IsSuccess)
         {
             throw new InvalidOperationException($"StartFleetSnapshot refused: {started.Error}");

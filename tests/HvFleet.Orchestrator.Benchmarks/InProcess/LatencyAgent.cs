@@ -20,25 +20,25 @@ internal sealed class LatencyAgent(string name, TimeSpan latency) : IAgentClient
 
     public Task<IReadOnlyList<AgentVirtualMachine>> ListVirtualMachinesAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<AgentVirtualMachine>>([]);
 
-    public IAsyncEnumerable<AgentJob> CreateSnapshotAsync(CreateSnapshotCommand command, CancellationToken cancellationToken) => RunAsync(command.RequestId, cancellationToken);
+    public IAsyncEnumerable<RemoteJob> CreateSnapshotAsync(CreateSnapshotCommand command, CancellationToken cancellationToken) => RunAsync(command.RequestId, cancellationToken);
 
-    public IAsyncEnumerable<AgentJob> ExportSnapshotAsync(ExportSnapshotCommand command, CancellationToken cancellationToken) => RunAsync(command.RequestId, cancellationToken);
+    public IAsyncEnumerable<RemoteJob> ExportSnapshotAsync(ExportSnapshotCommand command, CancellationToken cancellationToken) => RunAsync(command.RequestId, cancellationToken);
 
-    public IAsyncEnumerable<AgentJob> DeleteSnapshotAsync(DeleteSnapshotCommand command, CancellationToken cancellationToken) => RunAsync(command.RequestId, cancellationToken);
+    public IAsyncEnumerable<RemoteJob> DeleteSnapshotAsync(DeleteSnapshotCommand command, CancellationToken cancellationToken) => RunAsync(command.RequestId, cancellationToken);
 
-    public IAsyncEnumerable<AgentJob> WatchJobAsync(string jobId, CancellationToken cancellationToken) => RunAsync(jobId, cancellationToken);
+    public IAsyncEnumerable<RemoteJob> WatchJobAsync(string jobId, CancellationToken cancellationToken) => RunAsync(jobId, cancellationToken);
 
-    public Task<AgentJob?> GetJobAsync(string jobId, CancellationToken cancellationToken) => Task.FromResult<AgentJob?>(null);
+    public Task<RemoteJob?> GetJobAsync(string jobId, CancellationToken cancellationToken) => Task.FromResult<RemoteJob?>(null);
 
-    public Task<AgentJob?> FindJobByRequestIdAsync(string requestId, CancellationToken cancellationToken) => Task.FromResult<AgentJob?>(null);
+    public Task<RemoteJob?> FindJobByRequestIdAsync(string requestId, CancellationToken cancellationToken) => Task.FromResult<RemoteJob?>(null);
 
-    public Task<AgentJob?> CancelJobAsync(string jobId, CancellationToken cancellationToken) => Task.FromResult<AgentJob?>(null);
+    public Task<RemoteJob?> CancelJobAsync(string jobId, CancellationToken cancellationToken) => Task.FromResult<RemoteJob?>(null);
 
-    private async IAsyncEnumerable<AgentJob> RunAsync(string requestId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<RemoteJob> RunAsync(string requestId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string id = $"{name}-{Interlocked.Increment(ref _jobs)}";
-        yield return new AgentJob { Id = id, State = AgentJobState.Running, RequestId = requestId };
+        yield return new RemoteJob { Id = id, State = AgentJobState.Running, RequestId = requestId };
         await Task.Delay(latency, cancellationToken);
-        yield return new AgentJob { Id = id, State = AgentJobState.Completed, Percent = 100, RequestId = requestId, SnapshotIds = [$"snap-{id}"] };
+        yield return new RemoteJob { Id = id, State = AgentJobState.Completed, Percent = 100, RequestId = requestId, SnapshotIds = [$"snap-{id}"] };
     }
 }

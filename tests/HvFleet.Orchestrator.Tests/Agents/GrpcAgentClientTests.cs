@@ -45,7 +45,7 @@ public sealed class GrpcAgentClientTests : IAsyncLifetime, IDisposable
         var client = _connector.GetClient(_servers.Hosts[0]);
         var collection = (await client.ListCollectionsAsync(CancellationToken.None)).Single(c => c.Name == "web");
 
-        var states = new List<AgentJob>();
+        var states = new List<RemoteJob>();
         await foreach (var job in client.CreateSnapshotAsync(new CreateSnapshotCommand { CollectionId = collection.Id, RequestId = "op-1/hv1/x" }, CancellationToken.None))
         {
             states.Add(job);
@@ -63,7 +63,7 @@ public sealed class GrpcAgentClientTests : IAsyncLifetime, IDisposable
         _agent.FailJobs = true;
         var client = _connector.GetClient(_servers.Hosts[0]);
 
-        AgentJob? last = null;
+        RemoteJob? last = null;
         await foreach (var job in client.CreateSnapshotAsync(new CreateSnapshotCommand { CollectionId = "hv1-sql-id", RequestId = "r-fail" }, CancellationToken.None))
         {
             last = job;

@@ -11,9 +11,7 @@ using Grpc.Core;
 using HvFleet.Security.Hosting;
 using HvFleet.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Task = System.Threading.Tasks.Task;
 
 namespace HvFleet.Orchestrator.Tests.Api;
 
@@ -28,9 +26,10 @@ public sealed class FleetServiceStoreFailureTests
         fleet.Add("hv1", "", "sql");
         using var fatal = new OrchestratorFatalErrors();
         using var store = new SqliteOperationStore(Options.Create(new SqliteOperationStoreOptions { DataDirectory = volume.Path }), TimeProvider.System);
+        await store.InitializeAsync(CancellationToken.None);
         var health = new FleetHealth(new HealthServiceImpl());
-        await using var engine = new FleetEngine(new StaticFleetInventory(fleet.Inventory()), fleet, store, TimeProvider.System,
-            Options.Create(new OrchestratorOptions { ControlCallTimeout = TimeSpan.FromSeconds(5) }), NullLogger<FleetEngine>.Instance, fatal);
+        await using var engine = EngineFactory.Create(new StaticFleetInventory(fleet.Inventory()), fleet, store, TimeProvider.System,
+            new OrchestratorOptions { ControlCallTimeout = TimeSpan.FromSeconds(5) }, fatal);
         await using var server = await LoopbackGrpcServer.StartAsync(
             services => services.AddSingleton(engine).AddSingleton(TimeProvider.System).AddSingleton<IOperationStore>(store)
                 .AddSingleton(health).AddSingleton(fatal).AddGrpc().AddFleetService(),

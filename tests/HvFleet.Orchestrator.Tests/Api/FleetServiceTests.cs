@@ -1,7 +1,6 @@
 using HvFleet.Orchestrator.Api;
 using HvFleet.Orchestrator.Tests.Fakes;
 using HvFleet.Protos.Orchestrator.V1;
-using Task = System.Threading.Tasks.Task;
 using Grpc.Core;
 using Grpc.Net.Client;
 using HvFleet.Testing;

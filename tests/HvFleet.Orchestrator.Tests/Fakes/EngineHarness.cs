@@ -2,7 +2,6 @@ using HvFleet.Orchestrator.Fanout;
 using HvFleet.Orchestrator.Inventory;
 using HvFleet.Orchestrator.Operations;
 using HvFleet.Orchestrator.Store;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace HvFleet.Orchestrator.Tests.Fakes;
 
@@ -35,17 +34,19 @@ internal sealed class EngineHarness : IAsyncDisposable
     public FleetEngine NewEngine()
     {
         var store = NewStore();
-        var engine = new FleetEngine(new StaticFleetInventory(Fleet.Inventory()), Fleet, store, Time,
-            Microsoft.Extensions.Options.Options.Create(Options), NullLogger<FleetEngine>.Instance);
+        var engine = EngineFactory.Create(new StaticFleetInventory(Fleet.Inventory()), Fleet, store, Time, Options);
         _engines.Add(engine);
         return engine;
     }
 
+    /// <summary>A new store connection over the data directory, initialised as the orchestrator's start initialises it.</summary>
     public SqliteOperationStore NewStore()
     {
         var store = new SqliteOperationStore(
             Microsoft.Extensions.Options.Options.Create(new SqliteOperationStoreOptions { DataDirectory = DataDirectory }), Time);
         _stores.Add(store);
+        // Microsoft.Data.Sqlite runs its async calls synchronously: this does not block on another thread.
+        store.InitializeAsync(CancellationToken.None).GetAwaiter().GetResult();
         return store;
     }
 

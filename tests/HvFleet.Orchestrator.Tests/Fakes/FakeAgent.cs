@@ -132,7 +132,7 @@ internal sealed class FakeAgent : IAgentClient
         return Task.FromResult<IReadOnlyList<AgentVirtualMachine>>(VirtualMachines.ToList());
     }
 
-    public IAsyncEnumerable<AgentJob> CreateSnapshotAsync(CreateSnapshotCommand command, CancellationToken cancellationToken)
+    public IAsyncEnumerable<RemoteJob> CreateSnapshotAsync(CreateSnapshotCommand command, CancellationToken cancellationToken)
     {
         BeginMutation();
         string target = command.CollectionId.Length > 0 ? command.CollectionId : string.Join(",", command.VmIds);
@@ -148,7 +148,7 @@ internal sealed class FakeAgent : IAgentClient
         return TakeSilentStart() ? SilentAsync(cancellationToken) : FollowAsync(job, cancellationToken);
     }
 
-    public IAsyncEnumerable<AgentJob> ExportSnapshotAsync(ExportSnapshotCommand command, CancellationToken cancellationToken)
+    public IAsyncEnumerable<RemoteJob> ExportSnapshotAsync(ExportSnapshotCommand command, CancellationToken cancellationToken)
     {
         BeginMutation();
         ExportDirectories.Add(command.ExportDirectory);
@@ -156,14 +156,14 @@ internal sealed class FakeAgent : IAgentClient
         return TakeSilentStart() ? SilentAsync(cancellationToken) : FollowAsync(job, cancellationToken);
     }
 
-    public IAsyncEnumerable<AgentJob> DeleteSnapshotAsync(DeleteSnapshotCommand command, CancellationToken cancellationToken)
+    public IAsyncEnumerable<RemoteJob> DeleteSnapshotAsync(DeleteSnapshotCommand command, CancellationToken cancellationToken)
     {
         ThrowIfUnreachable();
         DeletedSnapshots.Add(command.SnapshotId);
-        return Single(new AgentJob { Id = $"del-{command.SnapshotId}", State = AgentJobState.Completed, RequestId = command.RequestId });
+        return Single(new RemoteJob { Id = $"del-{command.SnapshotId}", State = AgentJobState.Completed, RequestId = command.RequestId });
     }
 
-    public IAsyncEnumerable<AgentJob> WatchJobAsync(string jobId, CancellationToken cancellationToken)
+    public IAsyncEnumerable<RemoteJob> WatchJobAsync(string jobId, CancellationToken cancellationToken)
     {
         ThrowIfUnreachable();
         if (!_byId.TryGetValue(jobId, out var job))
@@ -174,26 +174,26 @@ internal sealed class FakeAgent : IAgentClient
         return FollowAsync(job, cancellationToken);
     }
 
-    public Task<AgentJob?> GetJobAsync(string jobId, CancellationToken cancellationToken)
+    public Task<RemoteJob?> GetJobAsync(string jobId, CancellationToken cancellationToken)
     {
         ThrowIfUnreachable();
         return Task.FromResult(_byId.TryGetValue(jobId, out var job) ? job.State : null);
     }
 
-    public Task<AgentJob?> FindJobByRequestIdAsync(string requestId, CancellationToken cancellationToken)
+    public Task<RemoteJob?> FindJobByRequestIdAsync(string requestId, CancellationToken cancellationToken)
     {
         ThrowIfUnreachable();
         LookupsByRequestId.Add(requestId);
         return Task.FromResult(_byRequest.TryGetValue(requestId, out var job) ? job.State : null);
     }
 
-    public Task<AgentJob?> CancelJobAsync(string jobId, CancellationToken cancellationToken)
+    public Task<RemoteJob?> CancelJobAsync(string jobId, CancellationToken cancellationToken)
     {
         ThrowIfUnreachable();
         CancelRequests.Add(jobId);
         if (!_byId.TryGetValue(jobId, out var job))
         {
-            return Task.FromResult<AgentJob?>(null);
+            return Task.FromResult<RemoteJob?>(null);
         }
 
         if (!IgnoreCancel && job.Update(s => s with { State = AgentJobState.Cancelled, StatusText = "cancelled" }))
@@ -201,7 +201,7 @@ internal sealed class FakeAgent : IAgentClient
             _fleet.JobEnded(this);
         }
 
-        return Task.FromResult<AgentJob?>(job.State);
+        return Task.FromResult<RemoteJob?>(job.State);
     }
 
     private void BeginMutation()
@@ -221,7 +221,7 @@ internal sealed class FakeAgent : IAgentClient
         {
             ExecutionsByRequestId.AddOrUpdate(id, 1, (_, n) => n + 1);
             int number = Interlocked.Increment(ref _jobCounter);
-            var job = new FakeJob(new AgentJob
+            var job = new FakeJob(new RemoteJob
             {
                 Id = $"{Name}-job-{number}",
                 State = AgentJobState.Running,
@@ -276,7 +276,7 @@ internal sealed class FakeAgent : IAgentClient
         }
     }
 
-    private async IAsyncEnumerable<AgentJob> FollowAsync(FakeJob job, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<RemoteJob> FollowAsync(FakeJob job, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -312,13 +312,13 @@ internal sealed class FakeAgent : IAgentClient
         return false;
     }
 
-    private static async IAsyncEnumerable<AgentJob> SilentAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<RemoteJob> SilentAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Delay(Timeout.Infinite, cancellationToken);
         yield break;
     }
 
-    private static async IAsyncEnumerable<AgentJob> Single(AgentJob job)
+    private static async IAsyncEnumerable<RemoteJob> Single(RemoteJob job)
     {
         await Task.Yield();
         yield return job;

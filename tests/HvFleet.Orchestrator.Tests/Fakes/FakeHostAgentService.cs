@@ -2,8 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using HvFleet.Orchestrator.Agents;
 using HvFleet.Protos.Agent.V1;
 using Grpc.Core;
-using AgentJob = HvFleet.Orchestrator.Agents.AgentJob;
-using SnapshotKind = HvFleet.Orchestrator.Operations.SnapshotKind;
+using HvFleet.Orchestrator.Operations;
 
 namespace HvFleet.Orchestrator.Tests.Fakes;
 
@@ -38,7 +37,7 @@ internal sealed class FakeHostAgentService(FakeAgent agent) : HostAgent.HostAgen
         {
             CollectionId = request.CollectionId,
             VmIds = request.Vms?.VmIds.ToList() ?? [],
-            Kind = request.SnapshotType == SnapshotType.Standard ? SnapshotKind.Standard : SnapshotKind.Recovery,
+            Kind = request.SnapshotType == SnapshotType.Standard ? FleetSnapshotKind.Standard : FleetSnapshotKind.Recovery,
             Name = request.Name,
             RequestId = request.RequestId,
         }, context.CancellationToken), responseStream, context);
@@ -100,7 +99,7 @@ internal sealed class FakeHostAgentService(FakeAgent agent) : HostAgent.HostAgen
         }
     }
 
-    private static async Task Stream(Func<IAsyncEnumerable<AgentJob>> open, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
+    private static async Task Stream(Func<IAsyncEnumerable<RemoteJob>> open, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
     {
         long sequence = 0;
         try
@@ -121,7 +120,7 @@ internal sealed class FakeHostAgentService(FakeAgent agent) : HostAgent.HostAgen
         ? new RpcException(new Status((StatusCode)(int)ex.Status, ex.Detail), HvFleet.Security.Limits.RetryPushback.ToTrailers(retryAfter))
         : new RpcException(new Status((StatusCode)(int)ex.Status, ex.Detail));
 
-    private static Job ToProto(AgentJob job)
+    private static Job ToProto(RemoteJob job)
     {
         var proto = new Job
         {

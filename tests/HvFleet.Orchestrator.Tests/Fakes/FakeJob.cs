@@ -6,10 +6,10 @@ namespace HvFleet.Orchestrator.Tests.Fakes;
 internal sealed class FakeJob
 {
     private readonly Lock _lock = new();
-    private AgentJob _state;
+    private RemoteJob _state;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public FakeJob(AgentJob initial, string targetId)
+    public FakeJob(RemoteJob initial, string targetId)
     {
         _state = initial;
         TargetId = targetId;
@@ -17,7 +17,7 @@ internal sealed class FakeJob
 
     public string TargetId { get; }
 
-    public AgentJob State
+    public RemoteJob State
     {
         get
         {
@@ -31,7 +31,7 @@ internal sealed class FakeJob
     /// <summary>Released by the test (or at once when the agent does not hold jobs).</summary>
     public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public (AgentJob State, Task Changed) Observe()
+    public (RemoteJob State, Task Changed) Observe()
     {
         lock (_lock)
         {
@@ -40,7 +40,7 @@ internal sealed class FakeJob
     }
 
     /// <summary>Applies a change unless the job is already terminal; returns whether it applied.</summary>
-    public bool Update(Func<AgentJob, AgentJob> change)
+    public bool Update(Func<RemoteJob, RemoteJob> change)
     {
         TaskCompletionSource signal;
         lock (_lock)

@@ -18,7 +18,7 @@ public sealed class FleetEngineCancelTests
 
         harness.Fleet.Add("later", "", "g1");
         var engine = harness.NewEngine();
-        var started = EngineHarness.Started(await engine.StartSnapshotAsync(new SnapshotRequest
+        var started = EngineHarness.Started(await engine.StartSnapshotAsync(new FleetSnapshotRequest
         {
             Hosts = HostSelector.Everything,
             Policy = Policies.Fast with { MaxJobsPerHost = 2, MaxHostsInFlight = 3 },
@@ -47,7 +47,7 @@ public sealed class FleetEngineCancelTests
         var held = harness.Fleet.Add("held", "", "g1");
         held.HoldJobs = true;
         var engine = harness.NewEngine();
-        var started = EngineHarness.Started(await engine.StartSnapshotAsync(new SnapshotRequest
+        var started = EngineHarness.Started(await engine.StartSnapshotAsync(new FleetSnapshotRequest
         {
             Hosts = HostSelector.Everything,
             Policy = Policies.Fast with { CleanupOnFailure = true },
@@ -73,7 +73,7 @@ public sealed class FleetEngineCancelTests
         harness.Fleet.Add("bad", "", "g1").FailJobs = true;
         var engine = harness.NewEngine();
 
-        var final = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(new SnapshotRequest
+        var final = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(new FleetSnapshotRequest
         {
             Hosts = HostSelector.Everything,
             Policy = new FleetPolicy { CleanupOnFailure = true, RetryBackoff = TimeSpan.Zero, RetryBackoffMax = TimeSpan.Zero },
@@ -93,7 +93,7 @@ public sealed class FleetEngineCancelTests
         var owner = harness.NewEngine();
         var other = harness.NewEngine();
         var started = EngineHarness.Started(await owner.StartSnapshotAsync(
-            new SnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
+            new FleetSnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
         await OperationWaits.WaitForJobIdsAsync(owner, started.Id, 1);
 
         var marked = await other.CancelAsync(started.Id, CancellationToken.None);

@@ -13,9 +13,9 @@ public sealed class FleetEngineExportTests
         harness.Fleet.Add("hv2", "", "sql").FailJobs = true;
         var engine = harness.NewEngine();
         var snapshot = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(
-            new SnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
+            new FleetSnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
 
-        var export = await EngineHarness.FinishedAsync(engine, await engine.StartExportAsync(new ExportRequest
+        var export = await EngineHarness.FinishedAsync(engine, await engine.StartExportAsync(new FleetExportRequest
         {
             SnapshotOperationId = snapshot.Id,
             DestinationTemplate = "/exports/{host}/{date}/{operation}/{target}",
@@ -44,9 +44,9 @@ public sealed class FleetEngineExportTests
         var hv1 = harness.Fleet.Add("hv1", "", "sql", "web");
         var engine = harness.NewEngine();
         var snapshot = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(
-            new SnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
+            new FleetSnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
 
-        var result = await engine.StartExportAsync(new ExportRequest
+        var result = await engine.StartExportAsync(new FleetExportRequest
         {
             SnapshotOperationId = snapshot.Id,
             DestinationTemplate = "/exports/{host}",
@@ -67,9 +67,9 @@ public sealed class FleetEngineExportTests
         harness.Fleet.Add("hv1", "", "sql");
         var engine = harness.NewEngine();
         var snapshot = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(
-            new SnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
+            new FleetSnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
 
-        var result = await engine.StartExportAsync(new ExportRequest { SnapshotOperationId = snapshot.Id, DestinationTemplate = template },
+        var result = await engine.StartExportAsync(new FleetExportRequest { SnapshotOperationId = snapshot.Id, DestinationTemplate = template },
             CancellationToken.None);
 
         Assert.Contains(expected, result.Error!.Message, StringComparison.Ordinal);
@@ -82,7 +82,7 @@ public sealed class FleetEngineExportTests
         harness.Fleet.Add("hv1", "", "sql");
         var engine = harness.NewEngine();
 
-        var result = await engine.StartExportAsync(new ExportRequest { SnapshotOperationId = "nope", DestinationTemplate = "/e/{host}" },
+        var result = await engine.StartExportAsync(new FleetExportRequest { SnapshotOperationId = "nope", DestinationTemplate = "/e/{host}" },
             CancellationToken.None);
 
         Assert.Equal(FleetErrorCode.NotFound, result.Error!.Code);

@@ -4,7 +4,6 @@ using HvFleet.Orchestrator.Inventory;
 using HvFleet.Orchestrator.Operations;
 using HvFleet.Orchestrator.Tests.Agents;
 using HvFleet.Orchestrator.Tests.Fakes;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace HvFleet.Orchestrator.Tests.Fanout;
@@ -21,11 +20,11 @@ public sealed class FleetEngineGrpcTests
         await using var servers = await LoopbackAgents.StartAsync(harness.Fleet);
         var hosts = servers.Hosts.Append(new FleetHost { Name = "down", Address = $"127.0.0.1:{GrpcAgentClientTests.FreePort()}" }).ToList();
         using var connector = new GrpcAgentConnector(Options.Create(new AgentConnectionOptions { UseTls = false }), TimeProvider.System);
-        await using var engine = new FleetEngine(new StaticFleetInventory(hosts), connector, harness.NewStore(), TimeProvider.System,
-            Options.Create(new OrchestratorOptions()), NullLogger<FleetEngine>.Instance);
+        await using var engine = EngineFactory.Create(new StaticFleetInventory(hosts), connector, harness.NewStore(), TimeProvider.System,
+            new OrchestratorOptions());
 
         var final = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(
-            new SnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast with { MaxRetries = 1 } }, CancellationToken.None));
+            new FleetSnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast with { MaxRetries = 1 } }, CancellationToken.None));
 
         Assert.Equal(OperationState.PartiallyFailed, final.State);
         Assert.Equal(
@@ -47,10 +46,10 @@ public sealed class FleetEngineGrpcTests
         harness.Fleet.Add("hv2", "", "a").HoldJobs = true;
         await using var servers = await LoopbackAgents.StartAsync(harness.Fleet);
         using var connector = new GrpcAgentConnector(Options.Create(new AgentConnectionOptions { UseTls = false }), TimeProvider.System);
-        await using var engine = new FleetEngine(new StaticFleetInventory(servers.Hosts), connector, harness.NewStore(), TimeProvider.System,
-            Options.Create(new OrchestratorOptions()), NullLogger<FleetEngine>.Instance);
+        await using var engine = EngineFactory.Create(new StaticFleetInventory(servers.Hosts), connector, harness.NewStore(), TimeProvider.System,
+            new OrchestratorOptions());
         var started = EngineHarness.Started(await engine.StartSnapshotAsync(
-            new SnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
+            new FleetSnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
         await OperationWaits.WaitForJobIdsAsync(engine, started.Id, 3);
 
         await engine.CancelAsync(started.Id, CancellationToken.None);

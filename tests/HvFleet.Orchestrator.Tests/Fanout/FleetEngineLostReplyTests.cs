@@ -18,7 +18,7 @@ public sealed class FleetEngineLostReplyTests
         agent.SilenceNextStarts(1);
         var engine = harness.NewEngine();
         var started = EngineHarness.Started(await engine.StartSnapshotAsync(
-            new SnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
+            new FleetSnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
         await harness.Fleet.WaitForJobsStartedAsync(1);
         Assert.Equal("", Assert.Single((await engine.GetAsync(started.Id, CancellationToken.None))!.Tasks).AgentJobId);
 
@@ -43,7 +43,7 @@ public sealed class FleetEngineLostReplyTests
         var agent = harness.Fleet.Add("hv1", "", "g1");
         agent.FailNextMutations(AgentStatusCode.Unavailable);
         var engine = harness.NewEngine();
-        var started = EngineHarness.Started(await engine.StartSnapshotAsync(new SnapshotRequest
+        var started = EngineHarness.Started(await engine.StartSnapshotAsync(new FleetSnapshotRequest
         {
             Hosts = HostSelector.Everything,
             Policy = Policies.Fast with { RetryBackoff = TimeSpan.FromMinutes(5), RetryBackoffMax = TimeSpan.FromMinutes(5) },
@@ -70,7 +70,7 @@ public sealed class FleetEngineLostReplyTests
         agent.SilenceNextStarts(1);
         var engine = harness.NewEngine();
         var timeout = TimeSpan.FromMilliseconds(200);
-        var started = EngineHarness.Started(await engine.StartSnapshotAsync(new SnapshotRequest
+        var started = EngineHarness.Started(await engine.StartSnapshotAsync(new FleetSnapshotRequest
         {
             Hosts = HostSelector.Everything,
             Policy = Policies.Fast with { HostTimeout = timeout, MaxRetries = 0 },
@@ -97,7 +97,7 @@ public sealed class FleetEngineLostReplyTests
         agent.SilenceNextStarts(1);
         var engine = harness.NewEngine();
         var timeout = TimeSpan.FromMilliseconds(200);
-        var started = EngineHarness.Started(await engine.StartSnapshotAsync(new SnapshotRequest
+        var started = EngineHarness.Started(await engine.StartSnapshotAsync(new FleetSnapshotRequest
         {
             Hosts = HostSelector.Everything,
             Policy = Policies.Fast with { HostTimeout = timeout, MaxRetries = 1, RetryBackoff = TimeSpan.Zero, RetryBackoffMax = TimeSpan.Zero },
@@ -134,7 +134,7 @@ public sealed class FleetEngineLostReplyTests
         }
 
         var first = harness.NewEngine();
-        var started = EngineHarness.Started(await first.StartSnapshotAsync(new SnapshotRequest
+        var started = EngineHarness.Started(await first.StartSnapshotAsync(new FleetSnapshotRequest
         {
             Hosts = HostSelector.Everything,
             Policy = Policies.Fast with { MaxJobsPerHost = 1 },

@@ -14,7 +14,7 @@ public sealed class FleetEngineRequestTextTests
         harness.Fleet.Add("hv1", "", "sql");
         var engine = harness.NewEngine();
 
-        var result = await engine.StartSnapshotAsync(new SnapshotRequest
+        var result = await engine.StartSnapshotAsync(new FleetSnapshotRequest
         {
             Hosts = HostSelector.Everything,
             Targets = new TargetSelector { Kind = TargetSelectorKind.Collections, Names = ["sql", "w\u2067eb"] },
@@ -38,9 +38,9 @@ public sealed class FleetEngineRequestTextTests
         harness.Fleet.Add("hv1", "", "sql");
         var engine = harness.NewEngine();
         var snapshot = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(
-            new SnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
+            new FleetSnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
 
-        var result = await engine.StartExportAsync(new ExportRequest
+        var result = await engine.StartExportAsync(new FleetExportRequest
         {
             SnapshotOperationId = snapshot.Id,
             DestinationTemplate = "/exports/{host}/\u202Dfdp.{target}",

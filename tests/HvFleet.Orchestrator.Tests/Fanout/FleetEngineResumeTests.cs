@@ -16,7 +16,7 @@ public sealed class FleetEngineResumeTests
 
         harness.Fleet.Add("hv5", "", "sql", "web"); // done before the restart
         var first = harness.NewEngine();
-        var started = EngineHarness.Started(await first.StartSnapshotAsync(new SnapshotRequest
+        var started = EngineHarness.Started(await first.StartSnapshotAsync(new FleetSnapshotRequest
         {
             Hosts = HostSelector.Everything,
             Policy = Policies.Fast with { MaxJobsPerHost = 2 },
@@ -58,7 +58,7 @@ public sealed class FleetEngineResumeTests
         agent.HoldJobs = true;
         var first = harness.NewEngine();
         var started = EngineHarness.Started(await first.StartSnapshotAsync(
-            new SnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
+            new FleetSnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
         await OperationWaits.WaitForJobIdsAsync(first, started.Id, 1);
         await first.DisposeAsync();
 
@@ -85,7 +85,7 @@ public sealed class FleetEngineResumeTests
         harness.Fleet.Add("hv1", "", "g1").HoldJobs = true;
         var owner = harness.NewEngine();
         var started = EngineHarness.Started(await owner.StartSnapshotAsync(
-            new SnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
+            new FleetSnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
         await OperationWaits.WaitForJobIdsAsync(owner, started.Id, 1);
 
         var other = harness.NewEngine();
@@ -103,7 +103,7 @@ public sealed class FleetEngineResumeTests
         agent.HoldJobs = true;
         var first = harness.NewEngine();
         var started = EngineHarness.Started(await first.StartSnapshotAsync(
-            new SnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
+            new FleetSnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
         await OperationWaits.WaitForJobIdsAsync(first, started.Id, 1);
         await first.DisposeAsync();
 

@@ -18,7 +18,7 @@ public sealed class FleetEngineRetryTests
         down.Unreachable = true;
         var engine = harness.NewEngine();
         var first = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(
-            new SnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast with { MaxRetries = 0 } }, CancellationToken.None));
+            new FleetSnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast with { MaxRetries = 0 } }, CancellationToken.None));
         Assert.Equal(OperationState.PartiallyFailed, first.State);
 
         bad.FailJobs = false;
@@ -96,7 +96,7 @@ public sealed class FleetEngineRetryTests
         harness.Fleet.Add("hv1", "", "g1");
         var engine = harness.NewEngine();
         var first = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(
-            new SnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
+            new FleetSnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
 
         var retry = await engine.RetryAsync(new RetryRequest { OperationId = first.Id }, CancellationToken.None);
 
@@ -108,7 +108,7 @@ public sealed class FleetEngineRetryTests
     private static async Task<FleetOperation> TimedOutFirstAsync(EngineHarness harness, FleetEngine engine)
     {
         var timeout = TimeSpan.FromMilliseconds(100);
-        var started = EngineHarness.Started(await engine.StartSnapshotAsync(new SnapshotRequest
+        var started = EngineHarness.Started(await engine.StartSnapshotAsync(new FleetSnapshotRequest
         {
             Hosts = HostSelector.Everything,
             Policy = Policies.Fast with { HostTimeout = timeout, MaxRetries = 0 },

@@ -17,7 +17,7 @@ public sealed class FleetEngineSnapshotTests
         var engine = harness.NewEngine();
 
         var final = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(
-            new SnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
+            new FleetSnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
 
         Assert.Equal(OperationState.Succeeded, final.State);
         Assert.Equal(3, final.Tasks.Count);
@@ -47,7 +47,7 @@ public sealed class FleetEngineSnapshotTests
         var engine = harness.NewEngine();
 
         var final = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(
-            new SnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast with { MaxRetries = 2 } }, CancellationToken.None));
+            new FleetSnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast with { MaxRetries = 2 } }, CancellationToken.None));
 
         Assert.Equal(OperationState.PartiallyFailed, final.State);
         var down = Assert.Single(final.Tasks, t => t.HostName == "hv2");
@@ -69,7 +69,7 @@ public sealed class FleetEngineSnapshotTests
         slow.IgnoreCancel = false;
         var engine = harness.NewEngine();
         var timeout = TimeSpan.FromMilliseconds(150);
-        var started = EngineHarness.Started(await engine.StartSnapshotAsync(new SnapshotRequest
+        var started = EngineHarness.Started(await engine.StartSnapshotAsync(new FleetSnapshotRequest
         {
             Hosts = HostSelector.Everything,
             Policy = Policies.Fast with { HostTimeout = timeout, MaxRetries = 1, RetryBackoff = TimeSpan.Zero, RetryBackoffMax = TimeSpan.Zero },
@@ -101,7 +101,7 @@ public sealed class FleetEngineSnapshotTests
         var engine = harness.NewEngine();
 
         var final = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(
-            new SnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast with { MaxRetries = 2 } }, CancellationToken.None));
+            new FleetSnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast with { MaxRetries = 2 } }, CancellationToken.None));
 
         var task = Assert.Single(final.Tasks);
         Assert.Equal(TaskOutcome.Succeeded, task.Outcome);
@@ -121,7 +121,7 @@ public sealed class FleetEngineSnapshotTests
         var engine = harness.NewEngine();
 
         var final = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(
-            new SnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast with { MaxRetries = 3 } }, CancellationToken.None));
+            new FleetSnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast with { MaxRetries = 3 } }, CancellationToken.None));
 
         var task = Assert.Single(final.Tasks);
         Assert.Equal(TaskOutcome.Failed, task.Outcome);
@@ -141,7 +141,7 @@ public sealed class FleetEngineSnapshotTests
         }
 
         var engine = harness.NewEngine();
-        var final = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(new SnapshotRequest
+        var final = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(new FleetSnapshotRequest
         {
             Hosts = HostSelector.Everything,
             Policy = Policies.Fast with { MaxHostsInFlight = 1, FailureBudget = 1 },
@@ -168,7 +168,7 @@ public sealed class FleetEngineSnapshotTests
         harness.Fleet.Add("c1", "", "g");
         var engine = harness.NewEngine();
 
-        var final = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(new SnapshotRequest
+        var final = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(new FleetSnapshotRequest
         {
             Hosts = HostSelector.Everything,
             Policy = Policies.Fast with { WaveSize = 2, WaveFailureBudget = 0, MaxRetries = 0 },
@@ -190,7 +190,7 @@ public sealed class FleetEngineSnapshotTests
         harness.Fleet.Add("b2", "", "g");
         var engine = harness.NewEngine();
 
-        var final = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(new SnapshotRequest
+        var final = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(new FleetSnapshotRequest
         {
             Hosts = HostSelector.Everything,
             Policy = Policies.Fast with { WaveSize = 2, FailureBudget = 1 },
@@ -211,7 +211,7 @@ public sealed class FleetEngineSnapshotTests
         }
 
         var engine = harness.NewEngine();
-        var final = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(new SnapshotRequest
+        var final = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(new FleetSnapshotRequest
         {
             Hosts = HostSelector.Everything,
             Policy = Policies.Fast with { MaxHostsInFlight = 3, MaxJobsPerHost = 2, MaxPerStorageKey = 2 },
@@ -235,7 +235,7 @@ public sealed class FleetEngineSnapshotTests
         harness.Fleet.Add("hv3", "", "web");
         var engine = harness.NewEngine();
 
-        var result = await engine.StartSnapshotAsync(new SnapshotRequest
+        var result = await engine.StartSnapshotAsync(new FleetSnapshotRequest
         {
             Hosts = HostSelector.Everything,
             Targets = new TargetSelector { Kind = TargetSelectorKind.Collections, Names = ["web"] },
@@ -261,7 +261,7 @@ public sealed class FleetEngineSnapshotTests
         harness.Fleet.Add("hv2", "", "web");
         var engine = harness.NewEngine();
 
-        var final = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(new SnapshotRequest
+        var final = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(new FleetSnapshotRequest
         {
             Hosts = HostSelector.Everything,
             Targets = new TargetSelector { Kind = TargetSelectorKind.Collections, Names = ["sql"] },
@@ -280,7 +280,7 @@ public sealed class FleetEngineSnapshotTests
         await using var harness = new EngineHarness();
         harness.Fleet.Add("hv1", "", "g1");
         var engine = harness.NewEngine();
-        var request = new SnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast, RequestId = "nightly-2026-11-22" };
+        var request = new FleetSnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast, RequestId = "nightly-2026-11-22" };
 
         var first = EngineHarness.Started(await engine.StartSnapshotAsync(request, CancellationToken.None));
         var second = EngineHarness.Started(await engine.StartSnapshotAsync(request, CancellationToken.None));
@@ -297,7 +297,7 @@ public sealed class FleetEngineSnapshotTests
         harness.Fleet.Add("hv1", "", "g1");
         var engine = harness.NewEngine();
 
-        var result = await engine.StartSnapshotAsync(new SnapshotRequest
+        var result = await engine.StartSnapshotAsync(new FleetSnapshotRequest
         {
             Hosts = new HostSelector { Names = ["hv1", "nope"] },
             Targets = new TargetSelector { Kind = TargetSelectorKind.VirtualMachines },
@@ -322,7 +322,7 @@ public sealed class FleetEngineSnapshotTests
         agent.VirtualMachines.Add(new AgentVirtualMachine("vm-3", "app"));
         var engine = harness.NewEngine();
 
-        var final = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(new SnapshotRequest
+        var final = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(new FleetSnapshotRequest
         {
             Hosts = new HostSelector { Labels = new Dictionary<string, string> { ["storage"] = "local" } },
             Targets = new TargetSelector { Kind = TargetSelectorKind.VirtualMachines, Names = ["db01", "vm-2", "DB01"] },

@@ -5,7 +5,6 @@ using HvFleet.Orchestrator.Operations;
 using HvFleet.Orchestrator.Store;
 using HvFleet.Orchestrator.Tests.Fakes;
 using HvFleet.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace HvFleet.Orchestrator.Tests.Fanout;
@@ -22,11 +21,12 @@ public sealed class FleetEngineStoreFailureTests
         agent.HoldJobs = true;
         using var fatal = new OrchestratorFatalErrors();
         using var store = new SqliteOperationStore(Options.Create(new SqliteOperationStoreOptions { DataDirectory = volume.Path }), TimeProvider.System);
-        await using (var engine = new FleetEngine(new StaticFleetInventory(fleet.Inventory()), fleet, store, TimeProvider.System,
-            Options.Create(new OrchestratorOptions { ControlCallTimeout = TimeSpan.FromSeconds(5) }), NullLogger<FleetEngine>.Instance, fatal))
+        await store.InitializeAsync(CancellationToken.None);
+        await using (var engine = EngineFactory.Create(new StaticFleetInventory(fleet.Inventory()), fleet, store, TimeProvider.System,
+            new OrchestratorOptions { ControlCallTimeout = TimeSpan.FromSeconds(5) }, fatal))
         {
             EngineHarness.Started(await engine.StartSnapshotAsync(
-                new SnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
+                new FleetSnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
             await Wait.UntilAsync(() => agent.Jobs.Count == 1, because: "the snapshot job runs on the agent");
 
             volume.Fill();

@@ -13,7 +13,7 @@ public sealed class FleetEngineStoreLossTests
         await using var harness = new EngineHarness();
         var hv1 = harness.Fleet.Add("hv1", "", "sql", "web");
         var hv2 = harness.Fleet.Add("hv2", "", "sql");
-        var request = new SnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast, RequestId = "nightly-2026-12-04" };
+        var request = new FleetSnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast, RequestId = "nightly-2026-12-04" };
         var first = harness.NewEngine();
         var before = await EngineHarness.FinishedAsync(first, await first.StartSnapshotAsync(request, CancellationToken.None));
         Assert.Equal(OperationState.Succeeded, before.State);
@@ -44,7 +44,7 @@ public sealed class FleetEngineStoreLossTests
         await using var harness = new EngineHarness();
         var hv1 = harness.Fleet.Add("hv1", "", "sql");
         var engine = harness.NewEngine();
-        var request = new SnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast };
+        var request = new FleetSnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast };
 
         var a = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(request, CancellationToken.None));
         var b = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(request, CancellationToken.None));
@@ -62,7 +62,7 @@ public sealed class FleetEngineStoreLossTests
         bad.FailJobs = true;
         var engine = harness.NewEngine();
         var original = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(
-            new SnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast with { MaxRetries = 0 }, RequestId = "r-1" }, CancellationToken.None));
+            new FleetSnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast with { MaxRetries = 0 }, RequestId = "r-1" }, CancellationToken.None));
         bad.FailJobs = false;
 
         var retry = await EngineHarness.FinishedAsync(engine, await engine.RetryAsync(

@@ -22,7 +22,7 @@ public sealed class FleetEngineThrottleTests
 
         // The policy's own backoff is 1-4 ms.
         var started = EngineHarness.Started(await engine.StartSnapshotAsync(
-            new SnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast with { MaxRetries = 2 } }, CancellationToken.None));
+            new FleetSnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast with { MaxRetries = 2 } }, CancellationToken.None));
         FleetTask? retrying = null;
         await OperationWaits.WaitForAsync(engine, started.Id, o => (retrying = o.Tasks.FirstOrDefault(t => t.Outcome == TaskOutcome.Retrying)) is not null);
 
@@ -51,7 +51,7 @@ public sealed class FleetEngineThrottleTests
         var engine = harness.NewEngine();
 
         var started = EngineHarness.Started(await engine.StartSnapshotAsync(
-            new SnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast with { MaxRetries = 0 } }, CancellationToken.None));
+            new FleetSnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast with { MaxRetries = 0 } }, CancellationToken.None));
         for (int refusal = 1; refusal <= 3; refusal++)
         {
             await OperationWaits.WaitForAsync(engine, started.Id, o => o.Tasks.Any(t => t.Outcome == TaskOutcome.Retrying && t.Attempts == refusal));
@@ -75,7 +75,7 @@ public sealed class FleetEngineThrottleTests
         var engine = harness.NewEngine();
 
         var final = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(
-            new SnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast with { MaxRetries = 0 } }, CancellationToken.None));
+            new FleetSnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast with { MaxRetries = 0 } }, CancellationToken.None));
 
         var task = Assert.Single(final.Tasks);
         Assert.Equal(TaskOutcome.Failed, task.Outcome);

@@ -18,7 +18,7 @@ public sealed class FleetEngineWatchElsewhereTests
         var owner = harness.NewEngine();
         var other = harness.NewEngine();
         var started = EngineHarness.Started(await owner.StartSnapshotAsync(
-            new SnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
+            new FleetSnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
         await OperationWaits.WaitForJobIdsAsync(owner, started.Id, 2);
         using var timeout = new CancellationTokenSource(EngineHarness.Timeout);
         var watch = await other.WatchAsync(started.Id, timeout.Token);

@@ -13,7 +13,7 @@ public sealed class FleetEngineWatchTests
         agent.HoldJobs = true;
         var engine = harness.NewEngine();
         var started = EngineHarness.Started(await engine.StartSnapshotAsync(
-            new SnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
+            new FleetSnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
         using var timeout = new CancellationTokenSource(EngineHarness.Timeout);
 
         var events = new List<OperationEvent>();
@@ -43,7 +43,7 @@ public sealed class FleetEngineWatchTests
         harness.Fleet.Add("hv1", "", "g1");
         var engine = harness.NewEngine();
         var final = await EngineHarness.FinishedAsync(engine, await engine.StartSnapshotAsync(
-            new SnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
+            new FleetSnapshotRequest { Hosts = HostSelector.Everything, Policy = Policies.Fast }, CancellationToken.None));
 
         var events = new List<OperationEvent>();
         await foreach (var update in (await engine.WatchAsync(final.Id, CancellationToken.None))!)

@@ -5,7 +5,7 @@ namespace HvFleet.Orchestrator.Agents.Grpc;
 /// <summary>Agent protobuf jobs → domain records (Hyper-V codes unchanged).</summary>
 internal static class AgentJobMapping
 {
-    public static AgentJob ToDomain(Job job) => new()
+    public static RemoteJob ToDomain(Job job) => new()
     {
         Id = job.Id,
         State = job.State switch

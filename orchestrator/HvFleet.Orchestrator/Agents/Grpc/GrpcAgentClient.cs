@@ -70,11 +70,11 @@ internal sealed class GrpcAgentClient : IAgentClient
         return response.VirtualMachines.Select(v => new AgentVirtualMachine(v.Id, v.Name)).ToList();
     }
 
-    public IAsyncEnumerable<AgentJob> CreateSnapshotAsync(CreateSnapshotCommand command, CancellationToken cancellationToken)
+    public IAsyncEnumerable<RemoteJob> CreateSnapshotAsync(CreateSnapshotCommand command, CancellationToken cancellationToken)
     {
         var request = new CreateSnapshotRequest
         {
-            SnapshotType = command.Kind == Operations.SnapshotKind.Standard ? SnapshotType.Standard : SnapshotType.Recovery,
+            SnapshotType = command.Kind == Operations.FleetSnapshotKind.Standard ? SnapshotType.Standard : SnapshotType.Recovery,
             Name = command.Name,
             RequestId = command.RequestId,
         };
@@ -90,7 +90,7 @@ internal sealed class GrpcAgentClient : IAgentClient
         return StreamAsync(o => _agent.CreateSnapshot(request, o), cancellationToken);
     }
 
-    public IAsyncEnumerable<AgentJob> ExportSnapshotAsync(ExportSnapshotCommand command, CancellationToken cancellationToken)
+    public IAsyncEnumerable<RemoteJob> ExportSnapshotAsync(ExportSnapshotCommand command, CancellationToken cancellationToken)
     {
         var options = command.Options;
         var request = new ExportSnapshotRequest
@@ -112,13 +112,13 @@ internal sealed class GrpcAgentClient : IAgentClient
         return StreamAsync(o => _agent.ExportSnapshot(request, o), cancellationToken);
     }
 
-    public IAsyncEnumerable<AgentJob> DeleteSnapshotAsync(DeleteSnapshotCommand command, CancellationToken cancellationToken) =>
+    public IAsyncEnumerable<RemoteJob> DeleteSnapshotAsync(DeleteSnapshotCommand command, CancellationToken cancellationToken) =>
         StreamAsync(o => _agent.DeleteSnapshot(new DeleteSnapshotRequest { SnapshotId = command.SnapshotId, RequestId = command.RequestId }, o), cancellationToken);
 
-    public IAsyncEnumerable<AgentJob> WatchJobAsync(string jobId, CancellationToken cancellationToken) =>
+    public IAsyncEnumerable<RemoteJob> WatchJobAsync(string jobId, CancellationToken cancellationToken) =>
         StreamAsync(o => _agent.WatchJob(new WatchJobRequest { JobId = jobId }, o), cancellationToken);
 
-    public async Task<AgentJob?> GetJobAsync(string jobId, CancellationToken cancellationToken)
+    public async Task<RemoteJob?> GetJobAsync(string jobId, CancellationToken cancellationToken)
     {
         try
         {
@@ -131,7 +131,7 @@ internal sealed class GrpcAgentClient : IAgentClient
         }
     }
 
-    public async Task<AgentJob?> FindJobByRequestIdAsync(string requestId, CancellationToken cancellationToken)
+    public async Task<RemoteJob?> FindJobByRequestIdAsync(string requestId, CancellationToken cancellationToken)
     {
         var response = await UnaryAsync(o => _agent.ListJobsAsync(new ListJobsRequest { RequestId = requestId, PageSize = 1 }, o), cancellationToken);
 
@@ -140,7 +140,7 @@ internal sealed class GrpcAgentClient : IAgentClient
         return job is null ? null : AgentJobMapping.ToDomain(job);
     }
 
-    public async Task<AgentJob?> CancelJobAsync(string jobId, CancellationToken cancellationToken)
+    public async Task<RemoteJob?> CancelJobAsync(string jobId, CancellationToken cancellationToken)
     {
         try
         {
@@ -171,10 +171,10 @@ internal sealed class GrpcAgentClient : IAgentClient
     // the system clock, not from the injected one.
     private static DateTime Deadline(TimeSpan timeout) => DateTime.UtcNow + timeout;
 
-    private IAsyncEnumerable<AgentJob> StreamAsync(Func<CallOptions, AsyncServerStreamingCall<JobEvent>> start, CancellationToken cancellationToken) =>
+    private IAsyncEnumerable<RemoteJob> StreamAsync(Func<CallOptions, AsyncServerStreamingCall<JobEvent>> start, CancellationToken cancellationToken) =>
         StreamAsync(start, Deadline(_options.StreamTimeout), cancellationToken);
 
-    private static async IAsyncEnumerable<AgentJob> StreamAsync(Func<CallOptions, AsyncServerStreamingCall<JobEvent>> start, DateTime deadline,
+    private static async IAsyncEnumerable<RemoteJob> StreamAsync(Func<CallOptions, AsyncServerStreamingCall<JobEvent>> start, DateTime deadline,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var call = Start(start, deadline, cancellationToken);

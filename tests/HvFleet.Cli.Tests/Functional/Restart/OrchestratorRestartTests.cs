@@ -209,7 +209,7 @@ public sealed class OrchestratorRestartTests(ITestOutputHelper output) : IAsyncL
         }
     }
 
-    private static bool IsRunningWithJobId(Orch.Task task) => task.Outcome == Orch.TaskOutcome.Running && task.AgentJobId.Length > 0;
+    private static bool IsRunningWithJobId(Orch.HostTask task) => task.Outcome == Orch.TaskOutcome.Running && task.AgentJobId.Length > 0;
 
     private static bool IsFinished(Orch.Operation operation) => operation.State is Orch.OperationState.Succeeded
         or Orch.OperationState.PartiallyFailed or Orch.OperationState.Failed or Orch.OperationState.Cancelled;

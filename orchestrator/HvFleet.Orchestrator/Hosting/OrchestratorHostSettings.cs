@@ -1,11 +1,12 @@
 using System.Net;
 using HvFleet.Security.Unix;
 using HvFleet.Security.Authorization;
+using Microsoft.Extensions.Logging;
 
-namespace HvFleet.Cli.Hosting;
+namespace HvFleet.Orchestrator.Hosting;
 
 /// <summary>What <c>hvfleet serve</c> (and the demo) need to run an orchestrator.</summary>
-internal sealed record OrchestratorHostSettings
+public sealed record OrchestratorHostSettings
 {
     /// <summary>HOST:PORT of the Fleet API (mTLS, or plaintext TCP on loopback with <see cref="InsecureLoopbackTcp"/>), or
     /// unix:/PATH: plaintext on an owner-only Unix socket for this user and root (admins, audited with their uid).</summary>

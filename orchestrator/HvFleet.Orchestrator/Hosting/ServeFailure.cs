@@ -1,10 +1,22 @@
-using HvFleet.Orchestrator.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
-namespace HvFleet.Cli.Hosting;
+namespace HvFleet.Orchestrator.Hosting;
 
 /// <summary>Why a stopped <c>hvfleet serve</c> must exit non-zero, on one line; null when it stopped because it was asked to.</summary>
-internal static class ServeFailure
+public static class ServeFailure
 {
+    /// <summary>Why the start of <paramref name="app"/> failed with <paramref name="exception"/> (e.g. a damaged operations
+    /// database), on one line: the fatal error reported, else the exception.</summary>
+    public static string DescribeStart(WebApplication app, Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(exception);
+        return app.Services.GetRequiredService<OrchestratorFatalErrors>().Message
+            ?? $"{exception.GetType().Name}: {exception.Message}".ReplaceLineEndings(" ");
+    }
+
     public static string? Describe(WebApplication app, OrchestratorFatalErrors fatal)
     {
         ArgumentNullException.ThrowIfNull(app);

@@ -1,24 +1,29 @@
 using System.Net;
 using Grpc.Health.V1;
 using Grpc.HealthCheck;
-using HvFleet.Agent.Service;
 using HvFleet.Orchestrator.Api;
-using HvFleet.Orchestrator.Hosting;
 using HvFleet.Security.Hosting;
 using HvFleet.Security.Unix;
 using HvFleet.Security.Tls;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
-namespace HvFleet.Cli.Hosting;
+namespace HvFleet.Orchestrator.Hosting;
 
 /// <summary>The orchestrator server: Fleet API, health and reflection on Kestrel behind the security layer (mutual TLS,
 /// roles, limits, audit), the engine with the file inventory, the SQLite store and gRPC agents; optionally a plaintext
 /// health-only listener for probes; systemd readiness when run under it.</summary>
-internal static class OrchestratorHost
+public static class OrchestratorHost
 {
-    /// <summary>Builds the server, or throws <see cref="ArgumentException"/> listing every problem of <paramref name="settings"/>.</summary>
-    public static WebApplication Build(OrchestratorHostSettings settings)
+    /// <summary>Builds the server, or throws <see cref="ArgumentException"/> listing every problem of <paramref name="settings"/>.
+    /// <paramref name="addPlatformServices"/> adds what the program's platform needs after the orchestrator's own hosted
+    /// services (<c>hvfleet</c>: the systemd readiness notification).</summary>
+    public static WebApplication Build(OrchestratorHostSettings settings, Action<IServiceCollection>? addPlatformServices = null)
     {
         var problems = settings.Problems();
         if (problems.Count > 0)
@@ -79,7 +84,7 @@ internal static class OrchestratorHost
             services.AddHostedService(provider => provider.GetRequiredService<HealthListener>());
         }
 
-        services.AddSystemdNotify();
+        addPlatformServices?.Invoke(services);
 
         var app = builder.Build();
         app.Lifetime.ApplicationStarted.Register(() => health.SetStatus("", HealthCheckResponse.Types.ServingStatus.Serving));
@@ -88,6 +93,35 @@ internal static class OrchestratorHost
         app.MapGrpcService<HealthServiceImpl>();
         app.MapGrpcReflectionService();
         return app;
+    }
+
+    /// <summary>Runs the started <paramref name="app"/> until it is asked to stop, then stops and disposes it. Returns why
+    /// it must exit non-zero (<see cref="ServeFailure"/>), or null when it stopped because it was asked to.</summary>
+    public static async Task<string?> RunUntilStoppedAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+
+        // Ctrl+C or SIGTERM reaches either the command line's token or the host's own console lifetime (which then
+        // stops the application): wait for whichever comes first, then stop gracefully. Running operations are
+        // resumed by the next start.
+        // A fatal error (the operation store cannot record a running operation, or its file is damaged) stops it too.
+        var fatal = app.Services.GetRequiredService<OrchestratorFatalErrors>();
+        using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, app.Lifetime.ApplicationStopping, fatal.Raised))
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Asked to stop.
+            }
+        }
+
+        await app.StopAsync(CancellationToken.None);
+        string? failure = ServeFailure.Describe(app, fatal);
+        await app.DisposeAsync();
+        return failure;
     }
 
     /// <summary>The address the started server listens on (the real port when 0 was asked; unix:/PATH for a socket).</summary>
@@ -105,29 +139,11 @@ internal static class OrchestratorHost
     /// <summary>The health-only listener's address once started, or null when there is none.</summary>
     public static string? HealthAddress(WebApplication app) => app.Services.GetService<HealthListener>()?.BoundAddress;
 
+    /// <summary>A listen address: HOST:PORT (<see cref="HostPortOptions.Listen"/>) whose host is an IP address, localhost or *.</summary>
     internal static bool TryParseEndPoint(string text, out IPEndPoint? endPoint)
     {
         endPoint = null;
-        int colon = text.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(text[(colon + 1)..], System.Globalization.NumberStyles.None, null, out int port) || port > 65535)
-        {
-            return false;
-        }
-
-        string host = text[..colon].Trim('[', ']');
-        IPAddress? ip = host switch
-        {
-            "localhost" => IPAddress.Loopback,
-            "*" => IPAddress.Any,
-            _ => IPAddress.TryParse(host, out var parsed) ? parsed : null,
-        };
-        if (ip is null)
-        {
-            return false;
-        }
-
-        endPoint = new IPEndPoint(ip, port);
-        return true;
+        return HostPort.TryParse(text, HostPortOptions.Listen, out var hostPort, out _) && hostPort.TryGetEndPoint(out endPoint);
     }
 
     private static IPEndPoint ParseEndPoint(string text) =>

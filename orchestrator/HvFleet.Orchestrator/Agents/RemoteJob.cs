@@ -1,7 +1,7 @@
 namespace HvFleet.Orchestrator.Agents;
 
 /// <summary>A job's whole current state on an agent (every event is complete).</summary>
-public sealed record AgentJob
+public sealed record RemoteJob
 {
     public required string Id { get; init; }
 

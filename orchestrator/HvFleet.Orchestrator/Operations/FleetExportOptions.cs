@@ -1,7 +1,7 @@
 namespace HvFleet.Orchestrator.Operations;
 
 /// <summary>Export settings passed to every agent (Msvm_CollectionSnapshotExportSettingData).</summary>
-public sealed record ExportOptions
+public sealed record FleetExportOptions
 {
     public bool CopyVmStorage { get; init; } = true;
 

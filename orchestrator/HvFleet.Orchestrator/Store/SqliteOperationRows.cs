@@ -5,10 +5,12 @@ using Microsoft.Data.Sqlite;
 
 namespace HvFleet.Orchestrator.Store;
 
-/// <summary>Rows ↔ domain records.</summary>
-internal sealed partial class SqliteOperationStore
+/// <summary>The operation store's rows ↔ domain records, and its text forms of timestamps and JSON columns.</summary>
+internal static class SqliteOperationRows
 {
-    private static void BindOperation(SqliteCommand command, FleetOperation operation)
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static void BindOperation(SqliteCommand command, FleetOperation operation)
     {
         command.Parameters.AddWithValue("$id", operation.Id);
         command.Parameters.AddWithValue("$state", (int)operation.State);
@@ -18,7 +20,7 @@ internal sealed partial class SqliteOperationStore
         command.Parameters.AddWithValue("$planned", operation.IsPlanned ? 1 : 0);
     }
 
-    private static async Task InsertTasksAsync(SqliteConnection connection, SqliteTransaction transaction, string operationId,
+    public static async Task InsertTasksAsync(SqliteConnection connection, SqliteTransaction transaction, string operationId,
         IReadOnlyList<FleetTask> tasks, CancellationToken cancellationToken)
     {
         if (tasks.Count == 0)
@@ -50,7 +52,7 @@ internal sealed partial class SqliteOperationStore
         }
     }
 
-    private static void BindTask(SqliteCommand command, string operationId, FleetTask task)
+    public static void BindTask(SqliteCommand command, string operationId, FleetTask task)
     {
         command.Parameters.AddWithValue("$op", operationId);
         command.Parameters.AddWithValue("$id", task.Id);
@@ -72,7 +74,7 @@ internal sealed partial class SqliteOperationStore
         command.Parameters.AddWithValue("$cleaned", task.CleanedUp ? 1 : 0);
     }
 
-    private static async Task<FleetOperation?> ReadOperationAsync(SqliteConnection connection, string operationId,
+    public static async Task<FleetOperation?> ReadOperationAsync(SqliteConnection connection, string operationId,
         CancellationToken cancellationToken)
     {
         FleetOperation operation;
@@ -161,11 +163,11 @@ internal sealed partial class SqliteOperationStore
     }
 
     // Fixed-width UTC text sorts in time order, which ORDER BY created_at relies on.
-    private static string Format(DateTimeOffset value) =>
+    public static string Format(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
-    private static string? FormatOrNull(DateTimeOffset? value) => value is { } v ? Format(v) : null;
+    public static string? FormatOrNull(DateTimeOffset? value) => value is { } v ? Format(v) : null;
 
-    private static DateTimeOffset Parse(string value) =>
+    public static DateTimeOffset Parse(string value) =>
         DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 }

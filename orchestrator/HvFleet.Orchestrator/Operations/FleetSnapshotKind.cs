@@ -1,7 +1,7 @@
 namespace HvFleet.Orchestrator.Operations;
 
 /// <summary>Hyper-V's SnapshotType values (Msvm_CollectionSnapshotService.CreateSnapshot).</summary>
-public enum SnapshotKind
+public enum FleetSnapshotKind
 {
     Standard = 1,
     Recovery = 2,

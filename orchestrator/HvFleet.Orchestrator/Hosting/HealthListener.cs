@@ -1,10 +1,15 @@
 using System.Net;
 using Grpc.HealthCheck;
 using HvFleet.Security.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
-namespace HvFleet.Cli.Hosting;
+namespace HvFleet.Orchestrator.Hosting;
 
 /// <summary>
 /// <c>hvfleet serve --health-listen</c>: a second Kestrel server, plaintext, that serves only grpc.health.v1.Health from
