@@ -16,15 +16,13 @@ internal sealed class GrpcAgentClient : IAgentClient
     private readonly HostAgent.HostAgentClient _agent;
     private readonly Health.HealthClient _health;
     private readonly AgentConnectionOptions _options;
-    private readonly TimeProvider _timeProvider;
 
-    public GrpcAgentClient(GrpcChannel channel, Uri address, string tlsIdentity, AgentConnectionOptions options, TimeProvider timeProvider)
+    public GrpcAgentClient(GrpcChannel channel, Uri address, string tlsIdentity, AgentConnectionOptions options)
     {
         Channel = channel;
         Address = address;
         TlsIdentity = tlsIdentity;
         _options = options;
-        _timeProvider = timeProvider;
         var invoker = channel.CreateCallInvoker();
         _agent = new HostAgent.HostAgentClient(invoker);
         _health = new Health.HealthClient(invoker);

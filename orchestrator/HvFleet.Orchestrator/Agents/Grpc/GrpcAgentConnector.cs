@@ -18,7 +18,6 @@ namespace HvFleet.Orchestrator.Agents.Grpc;
 internal sealed class GrpcAgentConnector : IAgentConnector, IDisposable
 {
     private readonly AgentConnectionOptions _options;
-    private readonly TimeProvider _timeProvider;
     private readonly ConcurrentDictionary<string, GrpcAgentClient> _clients = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentBag<GrpcChannel> _retired = [];
     private readonly FleetClientTls? _fleetTls;
@@ -27,7 +26,6 @@ internal sealed class GrpcAgentConnector : IAgentConnector, IDisposable
     public GrpcAgentConnector(IOptions<AgentConnectionOptions> options, TimeProvider timeProvider, ILoggerFactory? loggers = null)
     {
         _options = options.Value;
-        _timeProvider = timeProvider;
         bool withClientCertificate = _options.ClientCertificatePath.Length > 0;
         if (_options.CaCertificatePath.Length > 0)
         {
@@ -62,7 +60,7 @@ internal sealed class GrpcAgentConnector : IAgentConnector, IDisposable
                 continue;
             }
 
-            var created = new GrpcAgentClient(CreateChannel(uri, host.TlsIdentity), uri, host.TlsIdentity, _options, _timeProvider);
+            var created = new GrpcAgentClient(CreateChannel(uri, host.TlsIdentity), uri, host.TlsIdentity, _options);
             if (_clients.TryAdd(host.Name, created))
             {
                 return created;
